@@ -1,0 +1,98 @@
+"""Demo data for the embedded default: run it as often as you like, it converges on one state."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from clients.models import Client
+
+DEMO_PASSWORD = "coachdesk-demo"
+
+COACHES = [
+    {"email": "coach@example.com", "name": "Maya Okafor", "timezone": "Europe/London"},
+    {"email": "coach2@example.com", "name": "Daniel Reyes", "timezone": "America/New_York"},
+]
+
+# Clients with `login` have accepted their coach's invitation and use the portal.
+CLIENTS = [
+    {
+        "coach": "coach@example.com",
+        "email": "client@example.com",
+        "login": True,
+        "name": "Priya Shah",
+        "timezone": "Europe/London",
+        "goal": "Move from hospital pharmacy into health-tech product management.",
+        "target_roles": "Product manager, clinical product specialist",
+    },
+    {
+        "coach": "coach@example.com",
+        "email": "tom.becker@example.com",
+        "login": False,
+        "name": "Tom Becker",
+        "timezone": "Europe/Berlin",
+        "goal": "Find out whether UX research suits a former journalist.",
+        "target_roles": "UX researcher",
+    },
+    {
+        "coach": "coach@example.com",
+        "email": "aiko.tanaka@example.com",
+        "login": False,
+        "name": "Aiko Tanaka",
+        "timezone": "Asia/Tokyo",
+        "goal": "Explore sustainability roles in manufacturing.",
+        "target_roles": "Sustainability analyst, ESG reporting",
+    },
+    {
+        "coach": "coach2@example.com",
+        "email": "client2@example.com",
+        "login": True,
+        "name": "Marcus Lee",
+        "timezone": "America/Chicago",
+        "goal": "Leave teaching for instructional design in a software company.",
+        "target_roles": "Instructional designer, learning experience designer",
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo coaches, clients and their data (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        User = get_user_model()
+        coaches = {
+            spec["email"]: self._user(User, role=User.Role.COACH, **spec) for spec in COACHES
+        }
+        logins = list(coaches)
+        for spec in CLIENTS:
+            spec = dict(spec)
+            coach = coaches[spec.pop("coach")]
+            user = None
+            if spec.pop("login"):
+                user = self._user(
+                    User,
+                    role=User.Role.CLIENT,
+                    email=spec["email"],
+                    name=spec["name"],
+                    timezone=spec["timezone"],
+                )
+                logins.append(user.email)
+            Client.objects.update_or_create(
+                coach=coach,
+                email=spec.pop("email"),
+                defaults={**spec, "user": user, "status": Client.Status.ACTIVE},
+            )
+
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(
+            f"  Log in at /accounts/login/ as {', '.join(logins)} (password: {DEMO_PASSWORD})"
+        )
+
+    def _user(self, User, *, email, name, role, timezone):
+        user, _ = User.objects.update_or_create(
+            email=email, defaults={"name": name, "role": role, "timezone": timezone}
+        )
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        return user

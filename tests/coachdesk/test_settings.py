@@ -1,0 +1,85 @@
+"""Production mode refuses to start without a real secret and passes `check --deploy`."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+# Variables of the test process that a production process would never have.
+NOT_IN_PRODUCTION = {"SECRET_KEY", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+STRONG_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def manage(*args, **env):
+    base = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**base, "DJANGO_SETTINGS_MODULE": "coachdesk.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", DJANGO_ENV="production", ALLOWED_HOSTS="coachdesk.example.com")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key():
+    result = manage(
+        "check",
+        DJANGO_ENV="production",
+        ALLOWED_HOSTS="coachdesk.example.com",
+        SECRET_KEY="django-insecure-short",
+    )
+
+    assert result.returncode != 0
+    assert "too weak" in result.stderr
+
+
+def test_production_passes_the_deploy_checks_without_warnings():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_ENV="production",
+        ALLOWED_HOSTS="coachdesk.example.com",
+        SECRET_KEY=STRONG_KEY,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_embedded_default_needs_no_services(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DJANGO_ENV"}
+    }
+    env["COACHDESK_VAR_DIR"] = str(tmp_path)
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND, s.DEBUG)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "coachdesk.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    engine, broker, email, debug = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert broker == "filesystem://"
+    assert email.endswith("filebased.EmailBackend")
+    assert debug == "True"

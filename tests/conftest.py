@@ -1,0 +1,41 @@
+import pytest
+
+from tests.factories import PASSWORD, ClientFactory, CoachFactory, PortalClientFactory
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def coach(db):
+    return CoachFactory(name="Maya Okafor")
+
+
+@pytest.fixture
+def other_coach(db):
+    return CoachFactory(name="Daniel Reyes")
+
+
+@pytest.fixture
+def portal_client(coach):
+    return PortalClientFactory(coach=coach, name="Priya Shah")
+
+
+@pytest.fixture
+def other_portal_client(other_coach):
+    return PortalClientFactory(coach=other_coach, name="Marcus Lee")
+
+
+@pytest.fixture
+def client_record(coach):
+    """A client on the coach's caseload who has not logged in yet."""
+    return ClientFactory(coach=coach)
+
+
+@pytest.fixture
+def coach_client(client, coach):
+    """Django's test client, logged in as the coach."""
+    client.force_login(coach)
+    return client
