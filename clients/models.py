@@ -1,10 +1,31 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.timezone import now
 
 from accounts.timezones import validate_timezone
 
 
-class ClientQuerySet(models.QuerySet):
+class VisibleToQuerySet(models.QuerySet):
+    """Scopes rows to what a user may see: a coach their own clients' rows, a client their own.
+
+    `client_path` is the lookup from the model to its `Client` ("" for Client itself).
+    """
+
+    client_path = ""
+
+    def visible_to(self, user):
+        prefix = f"{self.client_path}__" if self.client_path else ""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coach:
+            return self.filter(**{f"{prefix}coach": user})
+        return self.filter(**{f"{prefix}user": user})
+
+
+class ClientQuerySet(VisibleToQuerySet):
     def for_coach(self, coach):
         return self.filter(coach=coach)
 
@@ -50,7 +71,9 @@ class Client(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["coach", "email"], name="client_email_unique_per_coach"
+                fields=["coach", "email"],
+                name="client_email_unique_per_coach",
+                violation_error_message="You already have a client with this email address.",
             ),
         ]
         indexes = [models.Index(fields=["coach", "status", "name"])]
@@ -61,3 +84,290 @@ class Client(models.Model):
     @property
     def first_name(self) -> str:
         return self.name.split(" ")[0]
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
+
+
+class CompanyQuerySet(VisibleToQuerySet):
+    client_path = "client"
+
+
+LAMP_SCORE = [MinValueValidator(0), MaxValueValidator(3)]
+
+
+class Company(models.Model):
+    """A target employer, ranked the LAMP way (The 2-Hour Job Search): motivation, posting,
+    advocacy, each 0–3."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="companies")
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+    motivation = models.PositiveSmallIntegerField(
+        default=0, validators=LAMP_SCORE, help_text="How much the client wants to work there (0–3)."
+    )
+    posting = models.PositiveSmallIntegerField(
+        default=0, validators=LAMP_SCORE, help_text="Relevant job postings seen (0–3)."
+    )
+    advocacy = models.PositiveSmallIntegerField(
+        default=0,
+        validators=LAMP_SCORE,
+        help_text="Is there someone inside to talk to? 0 none, 3 a warm contact.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+        constraints = [
+            models.UniqueConstraint(
+                "client",
+                Lower("name"),
+                name="company_name_unique_per_client",
+                violation_error_message="This client already has a company with this name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(motivation__lte=3) & Q(posting__lte=3) & Q(advocacy__lte=3),
+                name="company_lamp_scores_0_to_3",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def lamp_total(self) -> int:
+        return self.motivation + self.posting + self.advocacy
+
+
+class ContactQuerySet(VisibleToQuerySet):
+    client_path = "client"
+
+
+class Contact(models.Model):
+    """A person the client would like an informational interview with."""
+
+    class Source(models.TextChoices):
+        LINKEDIN = "linkedin", "LinkedIn"
+        FRIENDS_FAMILY = "friends_family", "Friends & family"
+        ALUMNI = "alumni", "Alumni"
+        COLLEAGUE = "colleague", "Colleague"
+        REFERRAL = "referral", "Referral"
+        COLD = "cold", "Cold"
+        EVENT = "event", "Event"
+        OTHER = "other", "Other"
+
+    class Stage(models.TextChoices):
+        IDENTIFIED = "identified", "Identified"
+        REACHED_OUT = "reached_out", "Reached out"
+        REPLIED = "replied", "Replied"
+        SCHEDULED = "scheduled", "Scheduled"
+        INTERVIEWED = "interviewed", "Interviewed"
+        THANKED = "thanked", "Thanked"
+        KEEPING_IN_TOUCH = "keeping_in_touch", "Keeping in touch"
+        DECLINED = "declined", "Declined"
+        NO_RESPONSE = "no_response", "No response"
+        ARCHIVED = "archived", "Archived"
+
+    # The pipeline in order; the stages after it are side exits.
+    PIPELINE = [
+        Stage.IDENTIFIED,
+        Stage.REACHED_OUT,
+        Stage.REPLIED,
+        Stage.SCHEDULED,
+        Stage.INTERVIEWED,
+        Stage.THANKED,
+        Stage.KEEPING_IN_TOUCH,
+    ]
+    CLOSED = [Stage.DECLINED, Stage.NO_RESPONSE, Stage.ARCHIVED]
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    company = models.ForeignKey(
+        Company, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    name = models.CharField(max_length=150)
+    title = models.CharField("job title", max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    linkedin_url = models.URLField("LinkedIn URL", max_length=300, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    source = models.CharField(
+        "how the client knows them", max_length=20, choices=Source.choices, default=Source.LINKEDIN
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.IDENTIFIED)
+    notes = models.TextField(blank=True, help_text="Seen by the client and the coach.")
+    coach_notes = models.TextField(
+        "coach's private notes", blank=True, help_text="Only the coach sees these."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "client",
+                Lower("email"),
+                condition=~Q(email=""),
+                name="contact_email_unique_per_client",
+                violation_error_message="This client already has a contact with this email.",
+            ),
+            models.UniqueConstraint(
+                "client",
+                Lower("linkedin_url"),
+                condition=~Q(linkedin_url=""),
+                name="contact_linkedin_unique_per_client",
+                violation_error_message=(
+                    "This client already has a contact with this LinkedIn URL."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "stage"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split(" ")[0]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in self.CLOSED
+
+
+class TouchQuerySet(VisibleToQuerySet):
+    client_path = "contact__client"
+
+
+class Touch(models.Model):
+    """One logged moment of contact: an outreach, a follow-up, a reply, a thank-you, an update."""
+
+    class Kind(models.TextChoices):
+        OUTREACH = "outreach", "Outreach"
+        FOLLOW_UP = "follow_up", "Follow-up"
+        REPLY = "reply", "Reply received"
+        THANK_YOU = "thank_you", "Thank-you sent"
+        UPDATE = "update", "Update / keeping in touch"
+        OTHER = "other", "Other"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        LINKEDIN = "linkedin", "LinkedIn"
+        PHONE = "phone", "Phone"
+        IN_PERSON = "in_person", "In person"
+        OTHER = "other", "Other"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="touches")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
+    at = models.DateTimeField(default=now)
+    note = models.TextField(blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TouchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["contact", "-at"]), models.Index(fields=["kind", "at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.contact} · {self.at:%Y-%m-%d}"
+
+
+class OutreachTemplateQuerySet(models.QuerySet):
+    def usable_by(self, coach):
+        """Built-in templates (no owner) and the coach's own."""
+        return self.filter(Q(owner__isnull=True) | Q(owner=coach))
+
+
+class OutreachTemplate(models.Model):
+    """A message a client can adapt to ask for a conversation. Placeholders in braces are filled
+    from the contact and client (see clients.outreach.PLACEHOLDERS)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outreach_templates",
+        help_text="Empty for the built-in templates, which coaches copy rather than edit.",
+    )
+    name = models.CharField(max_length=120)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OutreachTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.owner_id is None
+
+
+class Invitation(models.Model):
+    """An invitation for a client to join the portal. The emailed link carries a signed token
+    with this row's id; it works for INVITATION_MAX_AGE and only while the row is pending, so
+    revoking (or re-sending, which revokes the older rows) kills old links."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class ContactImport(models.Model):
+    """A CSV upload waiting for the coach's confirmation. The parsed, validated rows wait here
+    (not as contacts) until the coach confirms; then the contacts are written in one go."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Waiting for confirmation"
+        IMPORTED = "imported", "Imported"
+        CANCELLED = "cancelled", "Cancelled"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    rows = models.JSONField(default=list, help_text="Rows that will become contacts.")
+    rejected = models.JSONField(default=list, help_text="Rows skipped, each with its reason.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} for {self.client}"

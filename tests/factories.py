@@ -3,7 +3,7 @@
 import factory
 
 from accounts.models import User
-from clients.models import Client
+from clients.models import Client, Company, Contact, OutreachTemplate, Touch
 
 PASSWORD = "correct-horse-battery"
 
@@ -48,3 +48,45 @@ class PortalClientFactory(ClientFactory):
         email=factory.SelfAttribute("..email"),
         name=factory.SelfAttribute("..name"),
     )
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    client = factory.SubFactory(ClientFactory)
+    name = factory.Sequence(lambda n: f"Company {n}")
+    motivation = 2
+    posting = 1
+    advocacy = 1
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    client = factory.SubFactory(ClientFactory)
+    company = factory.SubFactory(CompanyFactory, client=factory.SelfAttribute("..client"))
+    name = factory.Faker("name")
+    title = "Product lead"
+    email = factory.Sequence(lambda n: f"contact{n}@example.org")
+    source = Contact.Source.LINKEDIN
+
+
+class TouchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Touch
+
+    contact = factory.SubFactory(ContactFactory)
+    kind = Touch.Kind.OUTREACH
+    channel = Touch.Channel.EMAIL
+
+
+class OutreachTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutreachTemplate
+
+    owner = factory.SubFactory(CoachFactory)
+    name = factory.Sequence(lambda n: f"Template {n}")
+    subject = "A short conversation about {company}?"
+    body = "Hello {contact_first_name}, I am {client_name}."

@@ -1,0 +1,133 @@
+"""Writes for clients, companies, contacts and touches. Views and other apps call these; stage
+moves happen here and nowhere else."""
+
+from django.db import transaction
+from django.utils.timezone import now
+
+from .models import Client, Company, Contact, Touch
+
+
+def client_create(*, coach, name, email, timezone, goal="", target_roles="") -> Client:
+    client = Client(
+        coach=coach,
+        name=name,
+        email=email.strip().lower(),
+        timezone=timezone,
+        goal=goal,
+        target_roles=target_roles,
+    )
+    client.full_clean()
+    client.save()
+    return client
+
+
+def client_update(*, client: Client, **fields) -> Client:
+    for name, value in fields.items():
+        setattr(client, name, value)
+    client.email = client.email.strip().lower()
+    client.full_clean()
+    client.save()
+    return client
+
+
+def client_set_archived(*, client: Client, archived: bool) -> Client:
+    client.status = Client.Status.ARCHIVED if archived else Client.Status.ACTIVE
+    client.save(update_fields=["status", "updated_at"])
+    return client
+
+
+def company_get_or_create(*, client: Client, name: str) -> Company:
+    """The client's company with this name (any case), created when it does not exist yet."""
+    name = name.strip()
+    company = client.companies.filter(name__iexact=name).first()
+    if company is None:
+        company = Company(client=client, name=name)
+        company.full_clean()
+        company.save()
+    return company
+
+
+def company_save(*, company: Company) -> Company:
+    company.full_clean()
+    company.save()
+    return company
+
+
+@transaction.atomic
+def contact_save(*, contact: Contact, new_company_name: str = "") -> Contact:
+    """Create or update a contact; `new_company_name` picks or creates the company inline."""
+    if new_company_name.strip():
+        contact.company = company_get_or_create(client=contact.client, name=new_company_name)
+    contact.email = contact.email.strip().lower()
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+# A touch of this kind moves the contact forward to this stage (never backwards).
+STAGE_AFTER_TOUCH = {
+    Touch.Kind.OUTREACH: Contact.Stage.REACHED_OUT,
+    Touch.Kind.FOLLOW_UP: Contact.Stage.REACHED_OUT,
+    Touch.Kind.REPLY: Contact.Stage.REPLIED,
+    Touch.Kind.THANK_YOU: Contact.Stage.THANKED,
+}
+
+
+def contact_advance(*, contact: Contact, to: str) -> Contact:
+    """Move the contact forward in the pipeline to `to`. A contact further along stays where it
+    is; a closed contact stays closed, except that a reply re-opens one marked "no response"."""
+    stage = contact.stage
+    if stage in Contact.CLOSED:
+        reopens = stage == Contact.Stage.NO_RESPONSE and to == Contact.Stage.REPLIED
+        if not reopens:
+            return contact
+    elif Contact.PIPELINE.index(to) <= Contact.PIPELINE.index(stage):
+        return contact
+    contact.stage = to
+    contact.save(update_fields=["stage", "updated_at"])
+    return contact
+
+
+@transaction.atomic
+def contact_log_touch(*, contact: Contact, kind, channel, at=None, note="", by=None) -> Touch:
+    touch = Touch(contact=contact, kind=kind, channel=channel, at=at or now(), note=note)
+    touch.logged_by = by
+    touch.full_clean()
+    touch.save()
+    if kind in STAGE_AFTER_TOUCH:
+        contact_advance(contact=contact, to=STAGE_AFTER_TOUCH[kind])
+    elif kind == Touch.Kind.UPDATE and contact.stage in (
+        Contact.Stage.INTERVIEWED,
+        Contact.Stage.THANKED,
+    ):
+        contact_advance(contact=contact, to=Contact.Stage.KEEPING_IN_TOUCH)
+    return touch
+
+
+@transaction.atomic
+def contact_close(*, contact: Contact, stage: str, note: str = "", by=None) -> Contact:
+    if stage not in Contact.CLOSED:
+        raise ValueError(f"{stage!r} is not a closing stage")
+    contact.stage = stage
+    contact.save(update_fields=["stage", "updated_at"])
+    contact_log_touch(
+        contact=contact,
+        kind=Touch.Kind.OTHER,
+        channel=Touch.Channel.OTHER,
+        note=note or f"Closed as “{Contact.Stage(stage).label}”.",
+        by=by,
+    )
+    return contact
+
+
+def contact_reopen(*, contact: Contact) -> Contact:
+    """Back into the pipeline: replied if they ever replied, reached out if contacted, else new."""
+    kinds = set(contact.touches.values_list("kind", flat=True))
+    if Touch.Kind.REPLY in kinds:
+        contact.stage = Contact.Stage.REPLIED
+    elif kinds & {Touch.Kind.OUTREACH, Touch.Kind.FOLLOW_UP}:
+        contact.stage = Contact.Stage.REACHED_OUT
+    else:
+        contact.stage = Contact.Stage.IDENTIFIED
+    contact.save(update_fields=["stage", "updated_at"])
+    return contact
