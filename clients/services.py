@@ -53,6 +53,11 @@ def company_save(*, company: Company) -> Company:
     return company
 
 
+def company_delete(*, company: Company) -> None:
+    """Removes a company from the client's list; its contacts stay, without a company."""
+    company.delete()
+
+
 @transaction.atomic
 def contact_save(*, contact: Contact, new_company_name: str = "") -> Contact:
     """Create or update a contact; `new_company_name` picks or creates the company inline."""

@@ -17,9 +17,7 @@ urlpatterns = [
     path("clients/<int:client_pk>/unarchive/", caseload.client_unarchive, name="client_unarchive"),
     # Companies (coach and the client themselves)
     path("clients/<int:client_pk>/companies/", companies.company_list, name="company_list"),
-    path(
-        "clients/<int:client_pk>/companies/new/", companies.company_create, name="company_create"
-    ),
+    path("clients/<int:client_pk>/companies/new/", companies.company_create, name="company_create"),
     path("companies/<int:company_pk>/edit/", companies.company_edit, name="company_edit"),
     path("companies/<int:company_pk>/delete/", companies.company_delete, name="company_delete"),
     # Contacts (coach and the client themselves)

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.UserTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -158,6 +159,8 @@ else:
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Broadcast/control messages; kombu's default is a "control" folder in the cwd.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery' / 'results'}"
@@ -202,5 +205,5 @@ LOGGING = {
 
 # The embedded default writes its database, queue and mail under VAR_DIR; make sure it exists.
 if not PRODUCTION:
-    for folder in ("mail", "celery/queue", "celery/processed", "celery/results"):
+    for folder in ("mail", "celery/queue", "celery/processed", "celery/results", "celery/control"):
         (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)

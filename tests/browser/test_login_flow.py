@@ -14,4 +14,4 @@ def test_the_demo_coach_signs_in_and_sees_the_coach_home(live_server, page):
 
     page.wait_for_url(f"{live_server.url}/coach/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Good to see you, Maya")
-    assert page.get_by_text("Priya Shah").is_visible()
+    assert page.get_by_text("Your caseload: 3 active clients.").is_visible()

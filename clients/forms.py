@@ -1,0 +1,138 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone as django_timezone
+
+from accounts.timezones import timezone_choices
+
+from .models import Client, Company, Contact, Touch
+
+LAMP_CHOICES = [(0, "0 – none"), (1, "1 – a little"), (2, "2 – some"), (3, "3 – a lot")]
+
+
+class ClientForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        choices=timezone_choices,
+        help_text="Reminders reach the client at sensible local times in this timezone.",
+    )
+
+    class Meta:
+        model = Client
+        fields = ["name", "email", "timezone", "target_roles", "goal"]
+        widgets = {"goal": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class CompanyForm(forms.ModelForm):
+    motivation = forms.TypedChoiceField(
+        choices=LAMP_CHOICES,
+        coerce=int,
+        initial=0,
+        label="Motivation",
+        help_text="How much does the client want to work there?",
+    )
+    posting = forms.TypedChoiceField(
+        choices=LAMP_CHOICES,
+        coerce=int,
+        initial=0,
+        label="Postings",
+        help_text="Are there job postings relevant to the client's target roles?",
+    )
+    advocacy = forms.TypedChoiceField(
+        choices=LAMP_CHOICES,
+        coerce=int,
+        initial=0,
+        label="Advocacy",
+        help_text="Is there someone inside to talk to? 3 is a warm contact.",
+    )
+
+    class Meta:
+        model = Company
+        fields = ["name", "website", "motivation", "posting", "advocacy", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ContactForm(forms.ModelForm):
+    new_company_name = forms.CharField(
+        label="…or a new company",
+        required=False,
+        max_length=200,
+        help_text="Type a company that is not in the list yet; it is added to the client's list.",
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "title",
+            "company",
+            "new_company_name",
+            "email",
+            "linkedin_url",
+            "phone",
+            "source",
+            "notes",
+            "coach_notes",
+        ]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "coach_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, client, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.client = client
+        self.fields["company"].queryset = client.companies.all()
+        self.fields["company"].required = False
+        self.fields["company"].empty_label = "— no company —"
+        if not user.is_coach:
+            del self.fields["coach_notes"]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("company") and cleaned.get("new_company_name", "").strip():
+            self.add_error(
+                "new_company_name", "Pick a company from the list or type a new one, not both."
+            )
+        return cleaned
+
+
+class TouchForm(forms.ModelForm):
+    at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In your local time.",
+    )
+
+    class Meta:
+        model = Touch
+        fields = ["kind", "channel", "at", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"kind": "What happened"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("at"):
+            self.initial["at"] = django_timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        if at > django_timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError("A touch is something that happened: pick a past time.")
+        return at
+
+
+class ContactCloseForm(forms.Form):
+    stage = forms.ChoiceField(
+        label="Close as",
+        choices=[(s.value, s.label) for s in Contact.CLOSED],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)"
+    )

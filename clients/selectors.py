@@ -1,0 +1,92 @@
+"""Non-trivial reads. Each page's query count stays flat as data grows: counts come from one
+annotated query, related rows from select_related, latest touches from a correlated subquery."""
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+
+from .models import Client, Company, Contact, Touch
+
+# The stages shown as columns on the caseload and client pages, in pipeline order.
+FUNNEL_STAGES = [
+    Contact.Stage.IDENTIFIED,
+    Contact.Stage.REACHED_OUT,
+    Contact.Stage.REPLIED,
+    Contact.Stage.SCHEDULED,
+    Contact.Stage.INTERVIEWED,
+    Contact.Stage.THANKED,
+]
+
+
+def stage_count_annotations(prefix: str = "") -> dict:
+    return {
+        f"n_{stage.value}": Count(f"{prefix}pk", filter=Q(**{f"{prefix}stage": stage}))
+        for stage in FUNNEL_STAGES
+    }
+
+
+def _latest_touch_at(**outer):
+    return Subquery(
+        Touch.objects.filter(**outer).order_by("-at").values("at")[:1],
+    )
+
+
+def caseload(coach, *, search: str = "", archived: bool = False) -> QuerySet[Client]:
+    """The coach's clients with their contacts counted by stage and their last activity."""
+    clients = Client.objects.for_coach(coach).filter(
+        status=Client.Status.ARCHIVED if archived else Client.Status.ACTIVE
+    )
+    if search:
+        clients = clients.filter(Q(name__icontains=search) | Q(email__icontains=search))
+    last_touch = _latest_touch_at(contact__client=OuterRef("pk"))
+    return clients.annotate(
+        **stage_count_annotations("contacts__"),
+        last_touch_at=last_touch,
+        last_activity_at=Greatest("updated_at", Coalesce(last_touch, "updated_at")),
+    ).order_by("name")
+
+
+def stage_counts(client: Client) -> dict[str, int]:
+    """Contacts of one client counted by stage, every stage present (zero when none)."""
+    rows = client.contacts.values("stage").annotate(n=Count("pk")).order_by()
+    counts = {stage.value: 0 for stage in Contact.Stage}
+    counts.update({row["stage"]: row["n"] for row in rows})
+    return counts
+
+
+def contacts_for_list(client: Client, *, stage: str = "", search: str = "") -> QuerySet[Contact]:
+    contacts = client.contacts.select_related("company")
+    if stage == "open":
+        contacts = contacts.exclude(stage__in=Contact.CLOSED)
+    elif stage:
+        contacts = contacts.filter(stage=stage)
+    if search:
+        contacts = contacts.filter(
+            Q(name__icontains=search)
+            | Q(company__name__icontains=search)
+            | Q(title__icontains=search)
+            | Q(email__icontains=search)
+        )
+    return contacts.annotate(last_touch_at=_latest_touch_at(contact=OuterRef("pk")))
+
+
+COMPANY_SORTS = {
+    "name": ["name"],
+    "motivation": ["-motivation", "name"],
+    "posting": ["-posting", "name"],
+    "advocacy": ["-advocacy", "name"],
+    "lamp": ["-lamp", "name"],
+}
+
+
+def companies_for_list(client: Client, *, sort: str = "lamp") -> QuerySet[Company]:
+    return client.companies.annotate(
+        lamp=F("motivation") + F("posting") + F("advocacy"), n_contacts=Count("contacts")
+    ).order_by(*COMPANY_SORTS.get(sort, COMPANY_SORTS["lamp"]))
+
+
+def recent_touches(*, clients: QuerySet[Client], limit: int = 10) -> QuerySet[Touch]:
+    return (
+        Touch.objects.filter(contact__client__in=clients)
+        .select_related("contact", "contact__client", "contact__company")
+        .order_by("-at", "-pk")[:limit]
+    )

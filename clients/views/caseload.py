@@ -1,0 +1,114 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..access import clients_for_coach, coach_required, get_client
+from ..forms import ClientForm
+from ..models import Client, Invitation
+
+PAGE_SIZE = 25
+
+
+@coach_required
+def coach_home(request):
+    clients = clients_for_coach(request.user).active()
+    return render(
+        request,
+        "clients/coach_home.html",
+        {
+            "n_clients": clients.count(),
+            "recent_touches": selectors.recent_touches(clients=clients, limit=10),
+        },
+    )
+
+
+@coach_required
+def caseload(request):
+    search = request.GET.get("q", "").strip()
+    archived = request.GET.get("archived") == "1"
+    rows = selectors.caseload(request.user, search=search, archived=archived)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clients/caseload.html",
+        {
+            "page": page,
+            "search": search,
+            "archived": archived,
+            "stages": selectors.FUNNEL_STAGES,
+        },
+    )
+
+
+@coach_required
+def client_create(request):
+    # The instance carries the coach so that the form checks "already on your caseload".
+    form = ClientForm(
+        request.POST or None,
+        instance=Client(coach=request.user),
+        initial={"timezone": request.user.timezone},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = services.client_create(coach=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{client.name} is on your caseload.")
+            return redirect("clients:client_detail", client_pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form})
+
+
+@coach_required
+def client_edit(request, client_pk):
+    client = get_client(request.user, client_pk)
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        # The ModelForm has already validated (unique email included) and set the fields.
+        services.client_update(client=client)
+        messages.success(request, "Client details saved.")
+        return redirect("clients:client_detail", client_pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@coach_required
+def client_detail(request, client_pk):
+    client = get_client(request.user, client_pk)
+    return render(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "counts": selectors.stage_counts(client),
+            "stages": selectors.FUNNEL_STAGES,
+            "top_companies": selectors.companies_for_list(client)[:5],
+            "recent_touches": selectors.recent_touches(
+                clients=Client.objects.filter(pk=client.pk), limit=8
+            ),
+            "invitation": Invitation.objects.filter(client=client).first(),
+        },
+    )
+
+
+@coach_required
+def client_archive(request, client_pk):
+    client = get_client(request.user, client_pk)
+    if request.method == "POST":
+        services.client_set_archived(client=client, archived=True)
+        messages.success(
+            request, f"{client.name} is archived. Find them under “Archived” on your caseload."
+        )
+        return redirect("clients:caseload")
+    return render(request, "clients/client_confirm_archive.html", {"client": client})
+
+
+@require_POST
+@coach_required
+def client_unarchive(request, client_pk):
+    client = get_client(request.user, client_pk)
+    services.client_set_archived(client=client, archived=False)
+    messages.success(request, f"{client.name} is back on your active caseload.")
+    return redirect("clients:client_detail", client_pk=client.pk)
