@@ -26,6 +26,7 @@ class ClientForm(forms.ModelForm):
 
 
 class CompanyForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", max_length=200)
     motivation = forms.TypedChoiceField(
         choices=LAMP_CHOICES,
         coerce=int,
@@ -60,6 +61,9 @@ class ContactForm(forms.ModelForm):
         required=False,
         max_length=200,
         help_text="Type a company that is not in the list yet; it is added to the client's list.",
+    )
+    linkedin_url = forms.URLField(
+        label="LinkedIn URL", required=False, assume_scheme="https", max_length=300
     )
 
     class Meta:

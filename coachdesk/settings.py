@@ -89,8 +89,11 @@ TEMPLATES = [
     },
 ]
 
+# An empty DATABASE_URL (e.g. "DATABASE_URL=" in .env) means the embedded default too.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'coachdesk.sqlite3'}"),
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'coachdesk.sqlite3'}"
+    ),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -138,7 +141,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Email ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoachDesk <coachdesk@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if "EMAIL_URL" in env:
+if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     # The embedded default keeps every message as a file the demo can show (var/mail).

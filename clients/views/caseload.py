@@ -45,12 +45,7 @@ def caseload(request):
 
 @coach_required
 def client_create(request):
-    # The instance carries the coach so that the form checks "already on your caseload".
-    form = ClientForm(
-        request.POST or None,
-        instance=Client(coach=request.user),
-        initial={"timezone": request.user.timezone},
-    )
+    form = ClientForm(request.POST or None, initial={"timezone": request.user.timezone})
     if request.method == "POST" and form.is_valid():
         try:
             client = services.client_create(coach=request.user, **form.cleaned_data)
@@ -67,10 +62,13 @@ def client_edit(request, client_pk):
     client = get_client(request.user, client_pk)
     form = ClientForm(request.POST or None, instance=client)
     if request.method == "POST" and form.is_valid():
-        # The ModelForm has already validated (unique email included) and set the fields.
-        services.client_update(client=client)
-        messages.success(request, "Client details saved.")
-        return redirect("clients:client_detail", client_pk=client.pk)
+        try:
+            services.client_update(client=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Client details saved.")
+            return redirect("clients:client_detail", client_pk=client.pk)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from .. import selectors, services
@@ -30,9 +31,13 @@ def company_create(request, client_pk):
     client = get_client(request.user, client_pk)
     form = CompanyForm(request.POST or None, instance=Company(client=client))
     if request.method == "POST" and form.is_valid():
-        company = services.company_save(company=form.instance)
-        messages.success(request, f"{company.name} added to the company list.")
-        return redirect("clients:company_list", client_pk=client.pk)
+        try:
+            company = services.company_save(company=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{company.name} added to the company list.")
+            return redirect("clients:company_list", client_pk=client.pk)
     return render(request, "clients/company_form.html", {"form": form, "client": client})
 
 
@@ -41,9 +46,13 @@ def company_edit(request, company_pk):
     company = get_company(request.user, company_pk)
     form = CompanyForm(request.POST or None, instance=company)
     if request.method == "POST" and form.is_valid():
-        services.company_save(company=form.instance)
-        messages.success(request, f"{company.name} saved.")
-        return redirect("clients:company_list", client_pk=company.client_id)
+        try:
+            services.company_save(company=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{company.name} saved.")
+            return redirect("clients:company_list", client_pk=company.client_id)
     return render(
         request,
         "clients/company_form.html",

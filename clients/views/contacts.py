@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -40,11 +41,15 @@ def contact_create(request, client_pk):
     client = get_client(request.user, client_pk)
     form = ContactForm(request.POST or None, client=client, user=request.user)
     if request.method == "POST" and form.is_valid():
-        contact = services.contact_save(
-            contact=form.instance, new_company_name=form.cleaned_data["new_company_name"]
-        )
-        messages.success(request, f"{contact.name} added to the list.")
-        return redirect("clients:contact_detail", contact_pk=contact.pk)
+        try:
+            contact = services.contact_save(
+                contact=form.instance, new_company_name=form.cleaned_data["new_company_name"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{contact.name} added to the list.")
+            return redirect("clients:contact_detail", contact_pk=contact.pk)
     return render(request, "clients/contact_form.html", {"form": form, "client": client})
 
 
@@ -71,11 +76,15 @@ def contact_edit(request, contact_pk):
         request.POST or None, instance=contact, client=contact.client, user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        services.contact_save(
-            contact=form.instance, new_company_name=form.cleaned_data["new_company_name"]
-        )
-        messages.success(request, "Contact saved.")
-        return redirect("clients:contact_detail", contact_pk=contact.pk)
+        try:
+            services.contact_save(
+                contact=form.instance, new_company_name=form.cleaned_data["new_company_name"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Contact saved.")
+            return redirect("clients:contact_detail", contact_pk=contact.pk)
     return render(
         request,
         "clients/contact_form.html",

@@ -1,0 +1,128 @@
+"""Every URL in the project refuses a second coach and a second client (404, GET and POST).
+
+The URL list is read from the URLconf, so a new URL is covered as soon as it exists: its
+keyword arguments must be listed in OWNED_BY_FIRST_COACH (how to build an object of the first
+coach's caseload for it), or the URL named in PUBLIC with the reason it needs no scoping.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clients.models import ContactImport
+from tests.factories import (
+    CompanyFactory,
+    ContactFactory,
+    OutreachTemplateFactory,
+    PortalClientFactory,
+    TouchFactory,
+)
+
+# URLs anyone may open: the login flow, signed links (the signature is the access check).
+PUBLIC = {
+    "home",  # redirects by role
+    "healthz",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "clients:invitation_accept",
+}
+
+# Pages without an object in the URL that belong to one role only.
+COACH_ONLY = {
+    "clients:coach_home",
+    "clients:caseload",
+    "clients:client_create",
+    "clients:outreach_template_list",
+    "clients:outreach_template_create",
+}
+CLIENT_ONLY = {"clients:portal_home"}
+
+
+def iter_named_patterns(patterns=None, namespace=""):
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django's admin: staff only, with its own permissions.
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from iter_named_patterns(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+ALL_URLS = sorted(dict(iter_named_patterns()).items())
+
+
+class World:
+    """The first coach's caseload, with one object of every kind."""
+
+    def __init__(self, coach):
+        self.client = PortalClientFactory(coach=coach)
+        self.company = CompanyFactory(client=self.client)
+        self.contact = ContactFactory(client=self.client, company=self.company)
+        TouchFactory(contact=self.contact)
+        self.template = OutreachTemplateFactory(owner=coach)
+        self.contact_import = ContactImport.objects.create(
+            client=self.client, uploaded_by=coach, filename="contacts.csv"
+        )
+
+
+OWNED_BY_FIRST_COACH = {
+    "client_pk": lambda world: world.client.pk,
+    "company_pk": lambda world: world.company.pk,
+    "contact_pk": lambda world: world.contact.pk,
+    "template_pk": lambda world: world.template.pk,
+    "import_pk": lambda world: world.contact_import.pk,
+}
+
+
+def url_for(name, pattern, world):
+    kwargs = {}
+    for key in pattern.pattern.converters:
+        assert key in OWNED_BY_FIRST_COACH, (
+            f"URL {name!r} takes {key!r}: add it to OWNED_BY_FIRST_COACH in {__file__}"
+        )
+        kwargs[key] = OWNED_BY_FIRST_COACH[key](world)
+    return reverse(name, kwargs=kwargs)
+
+
+def test_every_url_is_classified():
+    for name, pattern in ALL_URLS:
+        if pattern.pattern.converters or name in PUBLIC:
+            continue
+        assert name in COACH_ONLY | CLIENT_ONLY, (
+            f"URL {name!r} has no object in it: list it in PUBLIC, COACH_ONLY or CLIENT_ONLY"
+        )
+
+
+@pytest.mark.parametrize(("name", "pattern"), [u for u in ALL_URLS if u[0] not in PUBLIC])
+@pytest.mark.django_db
+def test_a_second_coach_and_a_second_client_are_refused(
+    client, coach, other_coach, other_portal_client, name, pattern
+):
+    world = World(coach)
+    url = url_for(name, pattern, world)
+
+    if pattern.pattern.converters:
+        outsiders = [other_coach, other_portal_client.user]
+    elif name in CLIENT_ONLY:
+        outsiders = [coach, other_coach]
+    else:
+        outsiders = [world.client.user, other_portal_client.user]
+    for outsider in outsiders:
+        client.force_login(outsider)
+        for method in (client.get, client.post):
+            status = method(url).status_code
+            # 405 answers a method the view never accepts, for anyone: it reveals nothing.
+            assert status in (404, 405), f"{outsider} got {status} on {method.__name__} {url}"
+
+    # The check can fail: the owner (the first coach, or the client on their own portal) is let in.
+    client.force_login(world.client.user if name in CLIENT_ONLY else coach)
+    owner_statuses = {client.get(url).status_code}
+    if 405 in owner_statuses:
+        owner_statuses.add(client.post(url).status_code)
+    assert owner_statuses - {404, 405}, f"the owner was refused on {url}: {owner_statuses}"
