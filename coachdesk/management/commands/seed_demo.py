@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clients.models import Client
+from coachdesk.demo.workspace import seed_workspace
 
 DEMO_PASSWORD = "coachdesk-demo"
 
@@ -77,11 +78,12 @@ class Command(BaseCommand):
                     timezone=spec["timezone"],
                 )
                 logins.append(user.email)
-            Client.objects.update_or_create(
+            client, _ = Client.objects.update_or_create(
                 coach=coach,
                 email=spec.pop("email"),
                 defaults={**spec, "user": user, "status": Client.Status.ACTIVE},
             )
+            seed_workspace(client)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(

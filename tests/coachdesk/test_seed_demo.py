@@ -1,0 +1,50 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from clients.models import Client, Company, Contact, Touch
+
+pytestmark = pytest.mark.django_db
+
+DEMO_LOGINS = [
+    "coach@example.com",
+    "coach2@example.com",
+    "client@example.com",
+    "client2@example.com",
+]
+
+
+def seed():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def counts():
+    return tuple(model.objects.count() for model in (Client, Company, Contact, Touch))
+
+
+def test_seed_demo_converges_when_run_twice():
+    seed()
+    first = counts()
+    seed()
+
+    assert counts() == first
+    assert first[2] >= 20
+
+
+@pytest.mark.parametrize("email", DEMO_LOGINS)
+def test_every_demo_account_logs_in_with_the_documented_password(email):
+    seed()
+
+    assert authenticate(username=email, password="coachdesk-demo") is not None
+
+
+def test_each_demo_client_of_the_portal_belongs_to_the_right_coach_and_spans_the_stages():
+    seed()
+
+    priya = Client.objects.get(user__email="client@example.com")
+    marcus = Client.objects.get(user__email="client2@example.com")
+    assert priya.coach.email == "coach@example.com"
+    assert marcus.coach.email == "coach2@example.com"
+    stages = set(priya.contacts.values_list("stage", flat=True))
+    assert stages >= {stage.value for stage in Contact.Stage} - {"archived"}
+    assert Touch.objects.filter(contact__client=priya, kind=Touch.Kind.REPLY).exists()
