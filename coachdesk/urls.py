@@ -8,5 +8,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("", include("clients.urls")),
+    path("", include("interviews.urls")),
     path("admin/", admin.site.urls),
 ]
