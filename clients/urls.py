@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import caseload, companies, contacts, portal
+from .views import caseload, companies, contacts, imports, invitations, outreach, portal
 
 app_name = "clients"
 
@@ -31,6 +31,60 @@ urlpatterns = [
     # Client portal
     path("portal/", portal.portal_home, name="portal_home"),
     # -- outreach templates and drafts (clients/views/outreach.py) --
+    path("outreach/templates/", outreach.outreach_template_list, name="outreach_template_list"),
+    path(
+        "outreach/templates/new/",
+        outreach.outreach_template_create,
+        name="outreach_template_create",
+    ),
+    path(
+        "outreach/templates/<int:template_pk>/edit/",
+        outreach.outreach_template_edit,
+        name="outreach_template_edit",
+    ),
+    path(
+        "outreach/templates/<int:template_pk>/copy/",
+        outreach.outreach_template_copy,
+        name="outreach_template_copy",
+    ),
+    path(
+        "outreach/templates/<int:template_pk>/delete/",
+        outreach.outreach_template_delete,
+        name="outreach_template_delete",
+    ),
+    path("contacts/<int:contact_pk>/draft/", outreach.contact_draft, name="contact_draft"),
     # -- CSV import (clients/views/imports.py) --
+    path("clients/<int:client_pk>/import/", imports.import_upload, name="import_upload"),
+    path(
+        "clients/<int:client_pk>/import/template.csv",
+        imports.import_template,
+        name="import_template",
+    ),
+    path(
+        "clients/<int:client_pk>/import/<int:import_pk>/",
+        imports.import_preview,
+        name="import_preview",
+    ),
+    path(
+        "clients/<int:client_pk>/import/<int:import_pk>/confirm/",
+        imports.import_confirm,
+        name="import_confirm",
+    ),
+    path(
+        "clients/<int:client_pk>/import/<int:import_pk>/cancel/",
+        imports.import_cancel,
+        name="import_cancel",
+    ),
     # -- invitations (clients/views/invitations.py) --
+    path(
+        "clients/<int:client_pk>/invitation/",
+        invitations.invitation_send,
+        name="invitation_send",
+    ),
+    path(
+        "clients/<int:client_pk>/invitation/revoke/",
+        invitations.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitation/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
 ]

@@ -7,7 +7,8 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..access import clients_for_coach, coach_required, get_client
 from ..forms import ClientForm
-from ..models import Client, Invitation
+from ..invitations import invitation_latest
+from ..models import Client
 
 PAGE_SIZE = 25
 
@@ -86,7 +87,7 @@ def client_detail(request, client_pk):
             "recent_touches": selectors.recent_touches(
                 clients=Client.objects.filter(pk=client.pk), limit=8
             ),
-            "invitation": Invitation.objects.filter(client=client).first(),
+            "invitation": invitation_latest(client=client),
         },
     )
 

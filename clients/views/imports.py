@@ -43,8 +43,9 @@ def _load_import(request, client_pk, import_pk):
 @coach_required
 def import_upload(request, client_pk):
     client = get_client(request.user, client_pk)
-    form = ContactImportForm(request.POST, request.FILES) if request.method == "POST" else None
-    if form is not None and form.is_valid():
+    posted = request.method == "POST"
+    form = ContactImportForm(request.POST, request.FILES) if posted else ContactImportForm()
+    if posted and form.is_valid():
         try:
             contact_import = contact_import_preview(
                 client=client, uploaded_file=form.cleaned_data["file"], by=request.user
@@ -55,11 +56,7 @@ def import_upload(request, client_pk):
             return redirect(
                 "clients:import_preview", client_pk=client.pk, import_pk=contact_import.pk
             )
-    return render(
-        request,
-        "clients/import_upload.html",
-        {"client": client, "form": form or ContactImportForm()},
-    )
+    return render(request, "clients/import_upload.html", {"client": client, "form": form})
 
 
 @coach_required

@@ -101,6 +101,9 @@ def _accept_while_logged_in(request, invitation):
     """A client login with the invited address and no client record may join with one click;
     anyone else logged in is asked to log out first, never signed up on top of their session."""
     if not invitations.account_can_accept(user=request.user, invitation=invitation):
+        if request.user.email.lower() == invitation.client.email.lower():
+            # This very login is a coach's or is on another caseload already.
+            return _accept_page(request, invitation, "account_exists", can_accept=False)
         return _accept_page(request, invitation, "logged_in_elsewhere")
     if request.method == "POST":
         try:

@@ -1,0 +1,13 @@
+from django import forms
+
+from .imports import MAX_FILE_MB, MAX_ROWS
+
+
+class ContactImportForm(forms.Form):
+    """Only asks for the file; reading and checking it is the preview service's job."""
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"Up to {MAX_FILE_MB} MB and {MAX_ROWS:,} contacts, saved as CSV UTF-8.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
