@@ -1,6 +1,7 @@
 """IANA timezones: the choices offered in forms and the validator every timezone field uses."""
 
 import zoneinfo
+from datetime import UTC, datetime
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -23,3 +24,21 @@ def validate_timezone(value: str) -> None:
             code="invalid_timezone",
             params={"value": value},
         )
+
+
+class NonExistentLocalTime(ValueError):
+    """The wall-clock time falls in a daylight-saving gap: clocks skip it in that timezone."""
+
+
+def local_to_utc(date, time, timezone_name: str):
+    """The UTC instant of a wall-clock date and time in a timezone.
+
+    Raises NonExistentLocalTime in a DST gap (e.g. 02:30 on the night clocks jump from 02:00 to
+    03:00). In a DST overlap the earlier of the two instants is taken (fold=0).
+    """
+    zone = zoneinfo.ZoneInfo(timezone_name)
+    wall = datetime.combine(date, time).replace(tzinfo=zone)
+    back = wall.astimezone(UTC).astimezone(zone)
+    if back.replace(tzinfo=None) != wall.replace(tzinfo=None):
+        raise NonExistentLocalTime(f"{wall:%Y-%m-%d %H:%M} does not exist in {timezone_name}")
+    return wall.astimezone(UTC)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Client, OutreachTemplate
+from .models import Client, Company, Contact, ContactImport, Invitation, OutreachTemplate, Touch
 
 
 @admin.register(Client)
@@ -10,8 +10,6 @@ class ClientAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "coach__email"]
     list_select_related = ["coach"]
     raw_id_fields = ["user"]
-
-
 
 
 class OutreachTemplateKindFilter(admin.SimpleListFilter):
@@ -36,3 +34,70 @@ class OutreachTemplateAdmin(admin.ModelAdmin):
     search_fields = ["name", "subject", "body", "owner__email", "owner__name"]
     list_select_related = ["owner"]
     raw_id_fields = ["owner"]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    fields = ["name", "title", "email", "stage"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "client", "motivation", "posting", "advocacy", "created_at"]
+    list_filter = ["motivation", "posting", "advocacy"]
+    search_fields = ["name", "client__name", "client__coach__email"]
+    list_select_related = ["client"]
+    raw_id_fields = ["client"]
+    inlines = [ContactInline]
+
+
+class TouchInline(admin.TabularInline):
+    model = Touch
+    fields = ["kind", "channel", "at", "note", "logged_by"]
+    raw_id_fields = ["logged_by"]
+    extra = 0
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "company", "client", "source", "stage", "updated_at"]
+    list_filter = ["stage", "source"]
+    search_fields = ["name", "email", "linkedin_url", "company__name", "client__name"]
+    list_select_related = ["company", "client"]
+    raw_id_fields = ["client", "company"]
+    inlines = [TouchInline]
+
+
+@admin.register(Touch)
+class TouchAdmin(admin.ModelAdmin):
+    list_display = ["contact", "kind", "channel", "at", "logged_by"]
+    list_filter = ["kind", "channel"]
+    search_fields = ["contact__name", "contact__client__name", "note"]
+    list_select_related = ["contact", "logged_by"]
+    raw_id_fields = ["contact", "logged_by"]
+    date_hierarchy = "at"
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "client", "sent_at", "accepted_at", "revoked_at"]
+    list_filter = [
+        ("accepted_at", admin.EmptyFieldListFilter),
+        ("revoked_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["email", "client__name"]
+    list_select_related = ["client"]
+    raw_id_fields = ["client", "invited_by"]
+
+
+@admin.register(ContactImport)
+class ContactImportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "client", "status", "imported_count", "created_at", "imported_at"]
+    list_filter = ["status"]
+    search_fields = ["filename", "client__name"]
+    list_select_related = ["client"]
+    raw_id_fields = ["client", "uploaded_by"]
+    exclude = ["rows"]
+    readonly_fields = ["rejected"]

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from clients.access import require_coach
 
-from .models import Interview, QuestionBank
+from .models import Interview, InterviewQuestion, QuestionBank
 
 
 def get_interview(user, pk) -> Interview:
@@ -14,6 +14,16 @@ def get_interview(user, pk) -> Interview:
         Interview.objects.visible_to(user).select_related(
             "client", "client__coach", "contact", "contact__company"
         ),
+        pk=pk,
+    )
+
+
+def get_chosen_question(user, pk) -> InterviewQuestion:
+    """A question chosen for an interview the user may see."""
+    return get_object_or_404(
+        InterviewQuestion.objects.filter(
+            interview__in=Interview.objects.visible_to(user)
+        ).select_related("interview"),
         pk=pk,
     )
 

@@ -1,9 +1,13 @@
 """factory_boy factories: the one place tests build data."""
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client, Company, Contact, OutreachTemplate, Touch
+from interviews.models import Interview
 
 PASSWORD = "correct-horse-battery"
 
@@ -90,3 +94,40 @@ class OutreachTemplateFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Template {n}")
     subject = "A short conversation about {company}?"
     body = "Hello {contact_first_name}, I am {client_name}."
+
+
+def next_week_on_the_hour():
+    return (timezone.now() + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+
+
+class InterviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interview
+
+    client = factory.SubFactory(ClientFactory)
+    contact = factory.SubFactory(ContactFactory, client=factory.SelfAttribute("..client"))
+    starts_at = factory.LazyFunction(next_week_on_the_hour)
+    duration_minutes = 30
+    format = Interview.Format.VIDEO
+    platform = Interview.Platform.ZOOM
+    meeting_link = factory.Sequence(lambda n: f"https://zoom.us/j/{9000000000 + n}")
+
+
+# Question banks. Models named as "app.Model" strings so this block needs no import line.
+class QuestionBankFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interviews.QuestionBank"
+
+    owner = factory.SubFactory(CoachFactory)
+    name = factory.Sequence(lambda n: f"Question bank {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interviews.Question"
+
+    bank = factory.SubFactory(QuestionBankFactory)
+    text = factory.Sequence(lambda n: f"What surprised you most in your work, part {n}?")
+    category = "role"
+    # Appended at the end of the bank, as question_add does.
+    position = factory.LazyAttribute(lambda question: question.bank.questions.count())

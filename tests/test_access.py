@@ -9,11 +9,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clients.models import ContactImport
+from interviews.models import InterviewQuestion
 from tests.factories import (
     CompanyFactory,
     ContactFactory,
+    InterviewFactory,
     OutreachTemplateFactory,
     PortalClientFactory,
+    QuestionBankFactory,
+    QuestionFactory,
     TouchFactory,
 )
 
@@ -30,6 +34,7 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "clients:invitation_accept",
+    "interviews:calendar_feed",  # the secret token in the URL is the access check
 }
 
 # Pages without an object in the URL that belong to one role only.
@@ -39,6 +44,8 @@ COACH_ONLY = {
     "clients:client_create",
     "clients:outreach_template_list",
     "clients:outreach_template_create",
+    "interviews:bank_list",
+    "interviews:bank_create",
 }
 CLIENT_ONLY = {"clients:portal_home"}
 
@@ -65,7 +72,13 @@ class World:
         self.company = CompanyFactory(client=self.client)
         self.contact = ContactFactory(client=self.client, company=self.company)
         TouchFactory(contact=self.contact)
+        self.interview = InterviewFactory(client=self.client, contact=self.contact)
+        self.chosen_question = InterviewQuestion.objects.create(
+            interview=self.interview, text="How did you get started?"
+        )
         self.template = OutreachTemplateFactory(owner=coach)
+        self.bank = QuestionBankFactory(owner=coach)
+        self.question = QuestionFactory(bank=self.bank)
         self.contact_import = ContactImport.objects.create(
             client=self.client, uploaded_by=coach, filename="contacts.csv"
         )
@@ -77,6 +90,13 @@ OWNED_BY_FIRST_COACH = {
     "contact_pk": lambda world: world.contact.pk,
     "template_pk": lambda world: world.template.pk,
     "import_pk": lambda world: world.contact_import.pk,
+    "interview_pk": lambda world: world.interview.pk,
+    "bank_pk": lambda world: world.bank.pk,
+    "question_pk": lambda world: world.question.pk,
+    "chosen_pk": lambda world: world.chosen_question.pk,
+    # Not objects: the verb in the URL.
+    "direction": lambda world: "up",
+    "action": lambda world: "complete",
 }
 
 
