@@ -53,6 +53,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[validate_timezone],
         help_text="Reminders and times on screen use this timezone.",
     )
+    daily_digest = models.BooleanField(
+        "send me a daily digest", default=True, help_text="Coaches: a morning summary email."
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         default=False, help_text="Can log in to the operator's admin site."

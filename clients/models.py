@@ -62,6 +62,18 @@ class Client(models.Model):
         max_length=255, blank=True, help_text="Roles or fields the client is exploring."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # Reminder preferences. Prep and thank-you reminders are essential and always sent.
+    remind_follow_ups = models.BooleanField(
+        "remind me to follow up when a contact has not answered", default=True
+    )
+    remind_keep_in_touch = models.BooleanField(
+        "remind me to keep in touch with people I interviewed", default=True
+    )
+    keep_in_touch_weeks = models.PositiveSmallIntegerField(
+        "keep in touch every",
+        choices=[(4, "4 weeks"), (8, "8 weeks"), (12, "12 weeks")],
+        default=8,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -201,6 +213,9 @@ class Contact(models.Model):
     notes = models.TextField(blank=True, help_text="Seen by the client and the coach.")
     coach_notes = models.TextField(
         "coach's private notes", blank=True, help_text="Only the coach sees these."
+    )
+    reminders_paused_until = models.DateTimeField(
+        null=True, blank=True, help_text="Follow-up and keep-in-touch reminders wait until then."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -180,7 +180,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The beat schedule is a plain dict; each app adds its periodic entries here.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # The one sweep that records, claims and sends due reminders (reminders/sweep.py).
+    "reminders-sweep": {
+        "task": "reminders.sweep",
+        "schedule": timedelta(seconds=env.int("REMINDER_SWEEP_SECONDS", default=60)),
+        # A sweep that waited longer than one interval is replaced by the next one.
+        "options": {"expires": env.int("REMINDER_SWEEP_SECONDS", default=60)},
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # --- Security ------------------------------------------------------------------------------

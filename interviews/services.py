@@ -27,7 +27,7 @@ def _require_own(bank: QuestionBank) -> None:
 
 
 def _lock(bank: QuestionBank) -> None:
-    list(QuestionBank.objects.select_for_update().filter(pk=bank.pk).values_list("pk"))
+    list(QuestionBank.objects.select_for_update().filter(pk=bank.pk).order_by().values_list("pk"))
 
 
 def _save_positions(questions: list[Question]) -> None:

@@ -131,3 +131,15 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     category = "role"
     # Appended at the end of the bank, as question_add does.
     position = factory.LazyAttribute(lambda question: question.bank.questions.count())
+
+
+# Debriefs. Model named as an "app.Model" string so this block needs no import line.
+class DebriefFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interviews.Debrief"
+
+    interview = factory.SubFactory(InterviewFactory)
+    highlights = "Most of the work is talking to customers; the roadmap comes after."
+    advice = "Take a short course in SQL and ask for a shadowing day."
+    fit = 4
+    next_steps = "Write to the two people she suggested this week."

@@ -10,10 +10,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def debrief_status_of(interview) -> DebriefStatus:
-    """`{% debrief_status_of interview as status %}`: whether a debrief can be written yet, and
-    the thank-you deadline."""
-    return debrief_status(interview)
+def debrief_status_of(interview, debrief) -> DebriefStatus:
+    """`{% debrief_status_of interview debrief as status %}`: whether a debrief can be written
+    yet, whether it was, and the thank-you deadline."""
+    return debrief_status(interview, debrief)
 
 
 @register.simple_tag

@@ -136,32 +136,33 @@ def bank_unarchive(request, bank_pk):
     return redirect("interviews:bank_detail", bank_pk=bank.pk)
 
 
+def _posted_order(request) -> dict:
+    """The posted order: a JSON object from the page's script, else the form fields. Anything
+    unreadable is an empty dict, which the order form refuses."""
+    if request.content_type != "application/json":
+        return request.POST
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 @require_POST
 @coach_required
 def bank_reorder(request, bank_pk):
     """Saves a drag-and-drop order. The page's script sends JSON and gets JSON back; a plain
     form post (question_ids repeated) is answered with a redirect to the bank."""
     bank = get_own_bank(request.user, bank_pk)
-    wants_json = request.content_type == "application/json"
-    if wants_json:
-        try:
-            data = json.loads(request.body)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            return JsonResponse({"error": "Send a JSON object with question_ids."}, status=400)
-    else:
-        data = request.POST
-    form = QuestionOrderForm(data, bank=bank)
+    form = QuestionOrderForm(_posted_order(request), bank=bank)
     error = "The new order could not be read. Reload the page and try again."
     if form.is_valid():
         try:
             services.question_reorder(bank=bank, question_ids=form.cleaned_data["question_ids"])
+            error = None
         except ValidationError as exc:
             error = exc.messages[0]
-        else:
-            error = None
-    if wants_json:
+    if request.content_type == "application/json":
         return JsonResponse({"error": error}, status=400) if error else JsonResponse({"ok": True})
     if error:
         messages.error(request, error)

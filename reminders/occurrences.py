@@ -1,0 +1,180 @@
+"""From state to reminders: which reminder occurrences an interview, a contact or a coach has,
+and when each is due (by reminders.rules). The sweep records the ones whose window is open;
+the Reminders tab shows the ones still to come. Both read the same functions, so what the app
+promises is what the sweep sends.
+
+Nothing here is stored: an interview that is rescheduled, cancelled or marked thanked (in the
+app, the admin or the shell) simply yields other occurrences next time it is read.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from clients.models import Client, Contact, Touch
+from interviews.models import Interview
+
+from . import rules
+from .models import Reminder
+
+Kind = Reminder.Kind
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    kind: str
+    key: str
+    occurrence: str
+    recipient_email: str
+    due: rules.Due
+    client: Client | None = None
+    interview: Interview | None = None
+    contact: Contact | None = None
+    coach: object | None = None
+
+    def as_reminder(self, now: datetime) -> Reminder:
+        return Reminder(
+            kind=self.kind,
+            key=self.key,
+            occurrence=self.occurrence,
+            client=self.client,
+            coach=self.coach,
+            interview=self.interview,
+            contact=self.contact,
+            recipient_email=self.recipient_email,
+            due_at=self.due.at,
+            window_ends_at=self.due.window_ends_at,
+            next_attempt_at=now,
+        )
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="minutes")
+
+
+def thank_you_is_sent(interview: Interview) -> bool:
+    try:
+        return interview.debrief.thank_you_sent_at is not None
+    except Interview.debrief.RelatedObjectDoesNotExist:
+        return False
+
+
+def interview_occurrences(interview: Interview) -> list[Occurrence]:
+    """Prep, thank-you and thank-you-overdue for one interview. Expects client, client.coach,
+    contact, contact.company and debrief to be loaded (select_related)."""
+    client = interview.client
+    if client.status != Client.Status.ACTIVE or interview.status in (
+        Interview.Status.CANCELLED,
+        Interview.Status.NO_SHOW,
+    ):
+        return []
+    # The interview's time is part of each key: a rescheduled interview is a new occurrence.
+    occurrence = _stamp(interview.starts_at)
+    subject = f"interview-{interview.pk}:{occurrence}"
+    common = {"client": client, "interview": interview, "contact": interview.contact}
+    found = []
+    if interview.status == Interview.Status.SCHEDULED:
+        due = rules.prep_due(
+            starts_at=interview.starts_at,
+            scheduled_at=interview.created_at,
+            timezone_name=client.timezone,
+        )
+        if due:
+            found.append(
+                Occurrence(Kind.PREP, f"prep:{subject}", occurrence, client.email, due, **common)
+            )
+    if not thank_you_is_sent(interview):
+        due = rules.thank_you_due(ends_at=interview.ends_at, timezone_name=client.timezone)
+        found.append(
+            Occurrence(
+                Kind.THANK_YOU, f"thank_you:{subject}", occurrence, client.email, due, **common
+            )
+        )
+        due = rules.thank_you_overdue_due(ends_at=interview.ends_at)
+        found.append(
+            Occurrence(
+                Kind.THANK_YOU_OVERDUE,
+                f"thank_you_overdue:{subject}",
+                occurrence,
+                client.coach.email,
+                due,
+                **common,
+            )
+        )
+    return found
+
+
+def follow_up_occurrences(contact: Contact, outreach: Touch) -> list[Occurrence]:
+    """The 3B7 follow-ups of the contact's latest outreach, while no reply came."""
+    client = contact.client
+    if (
+        client.status != Client.Status.ACTIVE
+        or not client.remind_follow_ups
+        or contact.stage != Contact.Stage.REACHED_OUT
+    ):
+        return []
+    found = []
+    for step in rules.FOLLOW_UP_STEPS:
+        due = rules.follow_up_due(outreach_at=outreach.at, step=step, timezone_name=client.timezone)
+        due = rules.paused(due, contact.reminders_paused_until)
+        occurrence = f"touch-{outreach.pk}:step-{step}"
+        found.append(
+            Occurrence(
+                Kind.OUTREACH_FOLLOW_UP,
+                f"outreach_follow_up:contact-{contact.pk}:{occurrence}",
+                occurrence,
+                client.email,
+                due,
+                client=client,
+                contact=contact,
+            )
+        )
+    return found
+
+
+KEEP_IN_TOUCH_STAGES = (
+    Contact.Stage.INTERVIEWED,
+    Contact.Stage.THANKED,
+    Contact.Stage.KEEPING_IN_TOUCH,
+)
+
+
+def keep_in_touch_occurrence(contact: Contact, last_touch: Touch) -> Occurrence | None:
+    """N weeks after the last touch with someone the client interviewed; any touch resets it."""
+    client = contact.client
+    if (
+        client.status != Client.Status.ACTIVE
+        or not client.remind_keep_in_touch
+        or contact.stage not in KEEP_IN_TOUCH_STAGES
+    ):
+        return None
+    due = rules.keep_in_touch_due(
+        last_touch_at=last_touch.at,
+        weeks=client.keep_in_touch_weeks,
+        timezone_name=client.timezone,
+    )
+    due = rules.paused(due, contact.reminders_paused_until)
+    occurrence = f"touch-{last_touch.pk}"
+    return Occurrence(
+        Kind.KEEP_IN_TOUCH,
+        f"keep_in_touch:contact-{contact.pk}:{occurrence}",
+        occurrence,
+        client.email,
+        due,
+        client=client,
+        contact=contact,
+    )
+
+
+def digest_occurrence(coach, local_date) -> Occurrence | None:
+    if not (coach.is_active and coach.daily_digest):
+        return None
+    due = rules.digest_due(local_date=local_date, timezone_name=coach.timezone)
+    occurrence = local_date.isoformat()
+    return Occurrence(
+        Kind.COACH_DIGEST,
+        f"coach_digest:coach-{coach.pk}:{occurrence}",
+        occurrence,
+        coach.email,
+        due,
+        coach=coach,
+    )

@@ -1,0 +1,359 @@
+"""The sweep: record due reminders, claim them, re-check, send. Run every minute by beat.
+
+Delivery is exactly-once as far as a database can make it:
+- Recording: each due occurrence is inserted under its unique `key` (ON CONFLICT DO NOTHING), so
+  concurrent sweeps cannot record it twice.
+- Claiming: rows to send are locked with SELECT ... FOR UPDATE SKIP LOCKED and switched to
+  `sending` in the same transaction, so two sweeps never hold the same row. A claimed row's
+  `next_attempt_at` is set to the claim timeout: if the worker dies, the row becomes claimable
+  again by the same query (no separate "reclaim" pass).
+- Sending: the row is re-checked against fresh state first (skipped, with the reason, when it
+  no longer applies), then sent with a Message-ID derived from the row, then marked `sent`.
+  The one duplicate no database can prevent (the SMTP server accepted, the process died before
+  the commit) carries the same Message-ID, so mail clients can recognise it.
+- Failures retry from the database with backoff until `window_ends_at`, then `failed`.
+"""
+
+import logging
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+
+from accounts.models import User
+from clients.models import Client, Contact, Touch
+from clients.services import contact_close
+from interviews.models import Interview
+
+from . import occurrences, rules
+from .digest import digest_for
+from .emails import build_message
+from .models import Reminder
+
+log = logging.getLogger(__name__)
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180)]
+BATCH_SIZE = 200
+
+# Candidate ranges: wide enough for every rule's window, narrow enough to stay cheap.
+INTERVIEW_PAST = rules.THANK_YOU_CAP + rules.OVERDUE_WINDOW + timedelta(hours=4)
+INTERVIEW_AHEAD = rules.PREP_LEAD + timedelta(hours=1)
+OUTREACH_PAST = timedelta(days=45)  # 14 business days + holidays of pauses, generously
+KEEP_IN_TOUCH_PAST = timedelta(weeks=16)
+
+
+@dataclass
+class SweepResult:
+    recorded: int = 0
+    sent: int = 0
+    skipped: int = 0
+    retried: int = 0
+    failed: int = 0
+    closed_no_response: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+# --- 1. What is due -----------------------------------------------------------------------
+
+
+def due_interview_occurrences(now: datetime):
+    # Uses the (status, starts_at) index of Interview.
+    interviews = Interview.objects.filter(
+        status__in=[Interview.Status.SCHEDULED, Interview.Status.COMPLETED],
+        starts_at__gte=now - INTERVIEW_PAST,
+        starts_at__lte=now + INTERVIEW_AHEAD,
+        client__status=Client.Status.ACTIVE,
+    ).select_related("client", "client__coach", "contact", "contact__company", "debrief")
+    for interview in interviews:
+        yield from occurrences.interview_occurrences(interview)
+
+
+def latest_outreach_per_contact(now: datetime, *, since: timedelta):
+    """(contact, its latest outreach touch) for contacts still waiting for a reply."""
+    touches = (
+        Touch.objects.filter(
+            kind=Touch.Kind.OUTREACH,
+            at__gte=now - since,
+            at__lte=now,
+            contact__stage=Contact.Stage.REACHED_OUT,
+            contact__client__status=Client.Status.ACTIVE,
+        )
+        .select_related("contact", "contact__client", "contact__company")
+        .order_by("contact_id", "at")
+    )
+    latest = {}
+    for touch in touches:
+        latest[touch.contact_id] = touch
+    return [(touch.contact, touch) for touch in latest.values()]
+
+
+def due_follow_up_occurrences(now: datetime):
+    for contact, outreach in latest_outreach_per_contact(now, since=OUTREACH_PAST):
+        yield from occurrences.follow_up_occurrences(contact, outreach)
+
+
+def due_keep_in_touch_occurrences(now: datetime):
+    latest_touch = Touch.objects.filter(contact=OuterRef("pk")).order_by("-at", "-pk")
+    contacts = (
+        Contact.objects.filter(
+            stage__in=occurrences.KEEP_IN_TOUCH_STAGES,
+            client__status=Client.Status.ACTIVE,
+            client__remind_keep_in_touch=True,
+        )
+        .annotate(last_touch_pk=Subquery(latest_touch.values("pk")[:1]))
+        .annotate(last_touch_at=Max("touches__at"))
+        .filter(
+            last_touch_at__gte=now - KEEP_IN_TOUCH_PAST,
+            last_touch_at__lte=now - timedelta(weeks=4),
+        )
+        .select_related("client", "company")
+    )
+    for contact in contacts:
+        last = Touch(pk=contact.last_touch_pk, contact=contact, at=contact.last_touch_at)
+        found = occurrences.keep_in_touch_occurrence(contact, last)
+        if found:
+            yield found
+
+
+def due_digest_occurrences(now: datetime):
+    for coach in User.objects.filter(role=User.Role.COACH, is_active=True, daily_digest=True):
+        local_date = timezone.localtime(now, zoneinfo.ZoneInfo(coach.timezone)).date()
+        found = occurrences.digest_occurrence(coach, local_date)
+        if found and digest_has_news(coach, now):
+            yield found
+
+
+def digest_has_news(coach, now) -> bool:
+    return digest_for(coach, now).has_news
+
+
+def record_due_reminders(now: datetime) -> int:
+    """Insert a row for every due occurrence not recorded yet. Safe to run concurrently."""
+    due = [
+        found
+        for source in (
+            due_interview_occurrences,
+            due_follow_up_occurrences,
+            due_keep_in_touch_occurrences,
+            due_digest_occurrences,
+        )
+        for found in source(now)
+        if found.due.is_open(now)
+    ]
+    if not due:
+        return 0
+    known = set(Reminder.objects.filter(key__in=[o.key for o in due]).values_list("key", flat=True))
+    new = [o.as_reminder(now) for o in due if o.key not in known]
+    Reminder.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+# --- 2. Claim ------------------------------------------------------------------------------
+
+
+def claim_due_reminders(now: datetime, limit: int = BATCH_SIZE) -> list[Reminder]:
+    """Lock and take up to `limit` rows to send: pending ones whose attempt is due, and rows
+    left in `sending` by a worker that died (their claim timed out). Uses reminder_to_send_idx."""
+    with transaction.atomic():
+        rows = list(
+            Reminder.objects.filter(
+                status__in=[Reminder.Status.PENDING, Reminder.Status.SENDING],
+                next_attempt_at__lte=now,
+            )
+            .order_by("next_attempt_at")
+            .select_for_update(skip_locked=True)[:limit]
+        )
+        ids = [row.pk for row in rows]
+        Reminder.objects.filter(pk__in=ids).update(
+            status=Reminder.Status.SENDING, claimed_at=now, next_attempt_at=now + CLAIM_TIMEOUT
+        )
+    if not ids:
+        return []
+    return list(
+        Reminder.objects.filter(pk__in=ids).select_related(
+            "client",
+            "client__coach",
+            "coach",
+            "interview",
+            "interview__debrief",
+            "contact",
+            "contact__company",
+        )
+    )
+
+
+# --- 3. Re-check and send ------------------------------------------------------------------
+
+
+def why_not_anymore(reminder: Reminder, now: datetime) -> str:
+    """'' if the reminder still applies from fresh state, else the reason it does not."""
+    if now >= reminder.window_ends_at:
+        return "Too late: its window closed before it could be sent."
+    fresh = current_occurrences(reminder, now)
+    if reminder.key in fresh:
+        return ""
+    return skip_reason(reminder)
+
+
+def current_occurrences(reminder: Reminder, now: datetime) -> set[str]:
+    kind = Reminder.Kind
+    if reminder.kind in (kind.PREP, kind.THANK_YOU, kind.THANK_YOU_OVERDUE):
+        interview = (
+            Interview.objects.select_related("client", "client__coach", "contact", "debrief")
+            .filter(pk=reminder.interview_id)
+            .first()
+        )
+        return {o.key for o in occurrences.interview_occurrences(interview)} if interview else set()
+    if reminder.kind == kind.OUTREACH_FOLLOW_UP:
+        contact = Contact.objects.select_related("client").filter(pk=reminder.contact_id).first()
+        outreach = (
+            contact.touches.filter(kind=Touch.Kind.OUTREACH).order_by("-at", "-pk").first()
+            if contact
+            else None
+        )
+        if not outreach:
+            return set()
+        return {o.key for o in occurrences.follow_up_occurrences(contact, outreach)}
+    if reminder.kind == kind.KEEP_IN_TOUCH:
+        contact = Contact.objects.select_related("client").filter(pk=reminder.contact_id).first()
+        last = contact.touches.order_by("-at", "-pk").first() if contact else None
+        found = occurrences.keep_in_touch_occurrence(contact, last) if last else None
+        return {found.key} if found else set()
+    if reminder.kind == kind.COACH_DIGEST:
+        coach = reminder.coach
+        return {reminder.key} if coach and coach.is_active and coach.daily_digest else set()
+    return set()
+
+
+def skip_reason(reminder: Reminder) -> str:
+    """A human reason for the coach's Reminders tab."""
+    kind = Reminder.Kind
+    interview = reminder.interview
+    contact = reminder.contact
+    if reminder.kind in (kind.PREP, kind.THANK_YOU, kind.THANK_YOU_OVERDUE):
+        interview = Interview.objects.filter(pk=reminder.interview_id).first()
+        if interview is None:
+            return "The interview was deleted."
+        if interview.status == Interview.Status.CANCELLED:
+            return "The interview was cancelled."
+        if interview.status == Interview.Status.NO_SHOW:
+            return "The interview was marked as a no-show."
+        if occurrences._stamp(interview.starts_at) != reminder.occurrence:
+            return "The interview was rescheduled."
+        if reminder.kind != kind.PREP:
+            return "The thank-you was already marked as sent."
+        return "The interview is no longer upcoming."
+    if contact is not None:
+        contact.refresh_from_db()
+        client = contact.client
+        if client.status != Client.Status.ACTIVE:
+            return "The client is archived."
+        if reminder.kind == kind.OUTREACH_FOLLOW_UP and not client.remind_follow_ups:
+            return "The client turned follow-up reminders off."
+        if reminder.kind == kind.KEEP_IN_TOUCH and not client.remind_keep_in_touch:
+            return "The client turned keep-in-touch reminders off."
+        if contact.is_closed:
+            return f"The contact is closed ({contact.get_stage_display().lower()})."
+        if reminder.kind == kind.OUTREACH_FOLLOW_UP:
+            return f"The contact moved on to “{contact.get_stage_display()}”."
+        return "A newer touch with the contact restarted the count."
+    return "It no longer applies."
+
+
+def deliver(claimed: list[Reminder], now: datetime, result: SweepResult) -> None:
+    mail = get_connection(fail_silently=False)
+    try:
+        for reminder in claimed:
+            reason = why_not_anymore(reminder, now)
+            if reason:
+                mark(reminder, status=Reminder.Status.SKIPPED, last_error=reason)
+                result.skipped += 1
+                continue
+            try:
+                message = build_message(reminder)
+                message.connection = mail
+                message.send()
+            except Exception as error:  # noqa: BLE001 - any failure is retried from the database
+                log.warning("Reminder %s not sent: %s", reminder.key, error)
+                result.errors.append(f"{reminder.key}: {error}")
+                retry_later(reminder, now, error, result)
+                mail.close()  # a broken connection is reopened for the next message
+                continue
+            mark(
+                reminder,
+                status=Reminder.Status.SENT,
+                sent_at=timezone.now(),
+                message_id=message.extra_headers["Message-ID"],
+                last_error="",
+            )
+            result.sent += 1
+    finally:
+        mail.close()
+
+
+def retry_later(reminder: Reminder, now: datetime, error: Exception, result: SweepResult) -> None:
+    attempts = reminder.attempts + 1
+    wait = BACKOFF[min(attempts, len(BACKOFF)) - 1]
+    next_attempt = now + wait
+    if next_attempt >= reminder.window_ends_at:
+        mark(reminder, status=Reminder.Status.FAILED, attempts=attempts, last_error=str(error))
+        result.failed += 1
+    else:
+        mark(
+            reminder,
+            status=Reminder.Status.PENDING,
+            attempts=attempts,
+            next_attempt_at=next_attempt,
+            last_error=str(error),
+        )
+        result.retried += 1
+
+
+def mark(reminder: Reminder, **fields) -> None:
+    """Update only a row this process still holds (status `sending`): if a slow worker's claim
+    timed out and another took the row over, the first one's late result is ignored."""
+    if "attempts" not in fields:
+        fields["attempts"] = reminder.attempts + 1
+    Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.SENDING).update(**fields)
+    for name, value in fields.items():
+        setattr(reminder, name, value)
+
+
+# --- 4. Contacts that went quiet -------------------------------------------------------------
+
+
+def close_silent_contacts(now: datetime) -> int:
+    """After the 3B7 follow-ups, a contact silent for 14 business days goes to "no response"."""
+    closed = 0
+    for contact, outreach in latest_outreach_per_contact(now, since=OUTREACH_PAST):
+        if contact.touches.filter(at__gt=outreach.at).exclude(kind=Touch.Kind.FOLLOW_UP).exists():
+            continue
+        deadline = rules.no_response_at(
+            outreach_at=outreach.at, timezone_name=contact.client.timezone
+        )
+        if now >= deadline:
+            contact_close(
+                contact=contact,
+                stage=Contact.Stage.NO_RESPONSE,
+                note="No reply after the outreach and two follow-up reminders.",
+            )
+            closed += 1
+    return closed
+
+
+def run_sweep(now: datetime | None = None, *, max_batches: int = 50) -> SweepResult:
+    now = now or timezone.now()
+    result = SweepResult()
+    result.recorded = record_due_reminders(now)
+    for _ in range(max_batches):
+        claimed = claim_due_reminders(now)
+        if not claimed:
+            break
+        deliver(claimed, now, result)
+    result.closed_no_response = close_silent_contacts(now)
+    return result

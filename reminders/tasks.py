@@ -1,0 +1,17 @@
+from celery import shared_task
+
+from .sweep import run_sweep
+
+
+@shared_task(name="reminders.sweep", ignore_result=True)
+def sweep() -> dict:
+    """Beat runs this every minute. Reminders are never scheduled with eta/countdown: the
+    database is the queue (see reminders/sweep.py), so a restarted Redis or worker loses nothing."""
+    result = run_sweep()
+    return {
+        "recorded": result.recorded,
+        "sent": result.sent,
+        "skipped": result.skipped,
+        "retried": result.retried,
+        "failed": result.failed,
+    }
