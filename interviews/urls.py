@@ -1,7 +1,6 @@
 from django.urls import path
 
-from .views import banks, calendar, interviews
-from .views import debriefs
+from .views import banks, calendar, debriefs, interviews
 
 app_name = "interviews"
 

@@ -9,12 +9,15 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from interviews.debriefs import THANK_YOU_WINDOW
+
 WAKING_START = time(8, 0)
 WAKING_END = time(20, 0)
 
 PREP_LEAD = timedelta(hours=24)
 THANK_YOU_AFTER = timedelta(hours=24)
-THANK_YOU_CAP = timedelta(hours=48)
+# The same 48 h the prep page shows as the thank-you deadline.
+THANK_YOU_CAP = THANK_YOU_WINDOW
 OVERDUE_WINDOW = timedelta(days=3)
 FOLLOW_UP_STEPS = (3, 7)  # the 3B7 routine, in business days after the outreach
 NO_RESPONSE_AFTER_DAYS = 14  # business days after the outreach: the contact has gone quiet

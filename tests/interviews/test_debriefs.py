@@ -330,6 +330,22 @@ def test_the_client_writes_the_debrief_and_the_coach_reads_it(client, coach, int
     assert f'href="{contact_link}"' in page.text
 
 
+def test_the_prep_page_shows_the_debrief_the_people_named_and_the_thank_you(
+    coach_client, interview
+):
+    DebriefFactory(interview=interview, fit=4, highlights="Customers first.")
+    ben = ContactFactory(client=interview.client, name="Ben Ortiz")
+    Referral.objects.create(interview=interview, contact=ben)
+
+    page = coach_client.get(prep_url(interview))
+
+    assert page.status_code == 200
+    assert "Customers first." in page.text
+    assert "4 of 5" in page.text
+    assert reverse("clients:contact_detail", kwargs={"contact_pk": ben.pk}) in page.text
+    assert f'action="{thank_you_url(interview)}"' in page.text
+
+
 @pytest.mark.parametrize("who", ["other_coach", "other_client"])
 def test_another_coach_or_client_gets_a_404_on_both_urls(
     client, interview, other_coach, other_portal_client, who
