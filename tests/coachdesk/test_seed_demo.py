@@ -48,3 +48,17 @@ def test_each_demo_client_of_the_portal_belongs_to_the_right_coach_and_spans_the
     stages = set(priya.contacts.values_list("stage", flat=True))
     assert stages >= {stage.value for stage in Contact.Stage} - {"archived"}
     assert Touch.objects.filter(contact__client=priya, kind=Touch.Kind.REPLY).exists()
+
+
+def test_the_demo_has_interviews_in_every_state_with_prep_and_debriefs():
+    from interviews.models import Interview
+
+    seed()
+    seed()
+
+    statuses = set(Interview.objects.values_list("status", flat=True))
+    assert statuses == set(Interview.Status.values)
+    completed = Interview.objects.filter(status=Interview.Status.COMPLETED)
+    assert all(hasattr(interview, "debrief") for interview in completed)
+    upcoming = Interview.objects.filter(status=Interview.Status.SCHEDULED)
+    assert all(interview.chosen_questions.count() == 10 for interview in upcoming)

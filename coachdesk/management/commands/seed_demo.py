@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clients.models import Client
+from coachdesk.demo.interviews import seed_interviews
 from coachdesk.demo.workspace import seed_workspace
 
 DEMO_PASSWORD = "coachdesk-demo"
@@ -84,6 +85,7 @@ class Command(BaseCommand):
                 defaults={**spec, "user": user, "status": Client.Status.ACTIVE},
             )
             seed_workspace(client)
+        seed_interviews()
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(
