@@ -1,9 +1,11 @@
 """Demo interviews in every state, with prep pages filled and debriefs for the completed ones."""
 
-from datetime import timedelta
+import zoneinfo
+from datetime import time, timedelta
 
-from django.utils.timezone import now
+from django.utils.timezone import localtime, now
 
+from accounts.timezones import local_to_utc
 from clients.models import Client, Contact
 from interviews.models import Debrief, Interview, InterviewQuestion, QuestionBank, Referral
 from interviews.scheduling import suggest_questions
@@ -55,6 +57,16 @@ DEBRIEF = {
 }
 
 
+def demo_start(hours: int, timezone_name: str):
+    """Past interviews keep their exact distance from now (the thank-you timing depends on it);
+    upcoming ones start at 14:00 in the client's timezone on the day `hours` from now."""
+    moment = now() + timedelta(hours=hours)
+    if hours < 0:
+        return moment.replace(minute=0, second=0, microsecond=0)
+    local_day = localtime(moment, zoneinfo.ZoneInfo(timezone_name)).date()
+    return local_to_utc(local_day, time(14, 0), timezone_name)
+
+
 def seed_interviews() -> None:
     essentials = QuestionBank.objects.filter(owner__isnull=True).order_by("pk").first()
     for email, contact_name, status, hours, fmt, debrief, thanked in INTERVIEWS:
@@ -69,7 +81,7 @@ def seed_interviews() -> None:
             interview = Interview.objects.create(
                 client=client,
                 contact=contact,
-                starts_at=(now() + timedelta(hours=hours)).replace(minute=0, second=0),
+                starts_at=demo_start(hours, client.timezone),
                 duration_minutes=60 if fmt == "in_person" else 30,
                 format=fmt,
                 status=status,
