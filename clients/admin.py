@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Client, Company, Contact, ContactImport, Invitation, OutreachTemplate, Touch
+from .models import (
+    Client,
+    Company,
+    Contact,
+    ContactImport,
+    Invitation,
+    Opportunity,
+    OutreachTemplate,
+    Touch,
+)
 
 
 @admin.register(Client)
@@ -101,3 +110,13 @@ class ContactImportAdmin(admin.ModelAdmin):
     raw_id_fields = ["client", "uploaded_by"]
     exclude = ["rows"]
     readonly_fields = ["rejected"]
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(admin.ModelAdmin):
+    list_display = ["kind", "contact", "client", "at"]
+    list_filter = ["kind"]
+    search_fields = ["contact__name", "client__name", "note"]
+    list_select_related = ["contact", "client"]
+    raw_id_fields = ["client", "contact"]
+    date_hierarchy = "at"

@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils.timezone import now
+from django.utils.timezone import localdate, now
 
 from accounts.timezones import validate_timezone
 
@@ -386,3 +386,34 @@ class ContactImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} for {self.client}"
+
+
+class OpportunityQuerySet(VisibleToQuerySet):
+    client_path = "client"
+
+
+class Opportunity(models.Model):
+    """Something a conversation led to: the result the whole method works towards."""
+
+    class Kind(models.TextChoices):
+        JOB_LEAD = "job_lead", "Job lead"
+        INTRODUCTION = "introduction", "Introduction to a hiring manager"
+        APPLICATION = "application", "Application"
+        OFFER = "offer", "Offer"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="opportunities")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="opportunities")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.TextField(blank=True)
+    at = models.DateField("date", default=localdate)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "opportunities"
+        indexes = [models.Index(fields=["client", "at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} via {self.contact}"

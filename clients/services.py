@@ -4,7 +4,7 @@ moves happen here and nowhere else."""
 from django.db import transaction
 from django.utils.timezone import now
 
-from .models import Client, Company, Contact, Touch
+from .models import Client, Company, Contact, Opportunity, Touch
 
 
 def client_create(*, coach, name, email, timezone, goal="", target_roles="") -> Client:
@@ -136,3 +136,17 @@ def contact_reopen(*, contact: Contact) -> Contact:
         contact.stage = Contact.Stage.IDENTIFIED
     contact.save(update_fields=["stage", "updated_at"])
     return contact
+
+
+def opportunity_record(*, contact: Contact, kind: str, note: str = "", at=None) -> Opportunity:
+    """Note what a conversation led to: a job lead, an introduction, an application, an offer."""
+    opportunity = Opportunity(client=contact.client, contact=contact, kind=kind, note=note)
+    if at is not None:
+        opportunity.at = at
+    opportunity.full_clean()
+    opportunity.save()
+    return opportunity
+
+
+def opportunity_delete(*, opportunity: Opportunity) -> None:
+    opportunity.delete()

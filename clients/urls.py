@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import caseload, companies, contacts, imports, invitations, outreach, portal
+from .views import caseload, companies, contacts, imports, invitations, outreach
 
 app_name = "clients"
 
@@ -8,7 +8,6 @@ app_name = "clients"
 # access test in tests/test_access.py builds every URL from them for another coach and client.
 urlpatterns = [
     # Coach: home and caseload
-    path("coach/", caseload.coach_home, name="coach_home"),
     path("clients/", caseload.caseload, name="caseload"),
     path("clients/new/", caseload.client_create, name="client_create"),
     path("clients/<int:client_pk>/", caseload.client_detail, name="client_detail"),
@@ -28,8 +27,6 @@ urlpatterns = [
     path("contacts/<int:contact_pk>/log/", contacts.contact_log_touch, name="contact_log_touch"),
     path("contacts/<int:contact_pk>/close/", contacts.contact_close, name="contact_close"),
     path("contacts/<int:contact_pk>/reopen/", contacts.contact_reopen, name="contact_reopen"),
-    # Client portal
-    path("portal/", portal.portal_home, name="portal_home"),
     # -- outreach templates and drafts (clients/views/outreach.py) --
     path("outreach/templates/", outreach.outreach_template_list, name="outreach_template_list"),
     path(

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "clients",
     "interviews",
     "reminders",
+    "dashboard",
     # Last: the project package holds cross-app commands (seed_demo) and sits above every app.
     "coachdesk",
 ]

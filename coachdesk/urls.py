@@ -7,7 +7,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("", include("dashboard.urls")),
     path("", include("clients.urls")),
     path("", include("interviews.urls")),
+    path("", include("reminders.urls")),
+    path("", include(("reminders.urls_coach", "reminders_coach"))),
     path("admin/", admin.site.urls),
 ]

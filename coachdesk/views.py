@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 def home(request):
     """Each role lands on its own home page after login."""
     if request.user.is_coach:
-        return redirect("clients:coach_home")
-    return redirect("clients:portal_home")
+        return redirect("dashboard:coach_home")
+    return redirect("dashboard:client_home")
 
 
 @require_GET

@@ -1,8 +1,19 @@
-"""One helper builds every reminder email: multipart text + HTML from three templates per kind
-(templates/reminders/emails/<kind>_subject.txt, _body.txt, _body.html)."""
+"""Reminder emails. One helper builds every one of them (`build_message`): multipart text + HTML
+from three templates per kind (templates/reminders/emails/<kind>_subject.txt, _body.txt,
+_body.html), with a Message-ID derived from the reminder and Reply-To the client's coach.
+
+Each email does the work for its reader: the prep email carries the logistics and what is left
+to prepare, the thank-you email a draft built from the debrief, the follow-up emails a next step
+or a draft, the coach's emails a link to everything that needs attention. Times are shown in the
+recipient's timezone: the templates are rendered with it activated.
+
+Essential kinds (prep, thank-you and the coach's overdue notice) are the heart of the method and
+cannot be turned off. The others carry List-Unsubscribe with one-click POST (RFC 8058) and a
+visible unsubscribe link in both parts.
+"""
 
 import hashlib
-import zoneinfo
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,8 +22,51 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.models import Contact, Touch
+from clients.outreach import outreach_mailto_url
+from interviews.checklist import checklist_items
+from interviews.debriefs import debrief_is_written, thank_you_due_by
+from interviews.models import Debrief, Interview
+
 from .digest import digest_for
+from .links import Action, link_url
 from .models import Reminder
+
+Kind = Reminder.Kind
+
+ESSENTIAL_KINDS = frozenset({Kind.PREP, Kind.THANK_YOU, Kind.THANK_YOU_OVERDUE})
+COACH_KINDS = frozenset({Kind.THANK_YOU_OVERDUE, Kind.COACH_DIGEST})
+
+# What an unsubscribe link in each non-essential email turns off, as the footer names it.
+UNSUBSCRIBE_LABELS = {
+    Kind.OUTREACH_FOLLOW_UP: "follow-up reminders",
+    Kind.KEEP_IN_TOUCH: "keep-in-touch reminders",
+    Kind.COACH_DIGEST: "the daily digest",
+}
+
+# The checklist items a prep email names, most useful first, and how many of those still
+# unticked it names. "questions" is not among them: the email gives the number chosen instead.
+PREP_EMAIL_ITEMS = (
+    "logistics",
+    "research_person",
+    "pitch",
+    "referrals",
+    "research_company",
+    "resume",
+    "timing",
+    "thank_you",
+)
+PREP_EMAIL_ITEM_COUNT = 4
+QUESTIONS_TO_AIM_FOR = 10
+
+# Occurrences as reminders.occurrences writes them.
+FOLLOW_UP_OCCURRENCE = re.compile(r"^touch-(?P<touch>\d+):step-(?P<step>\d+)$")
+KEEP_IN_TOUCH_OCCURRENCE = re.compile(r"^touch-(?P<touch>\d+)$")
+OTHERS_AT_COMPANY = 3
+
+THANK_YOU_DRAFT_SUBJECT = "Thank you for our conversation"
+FOLLOW_UP_DRAFT_SUBJECT = "Following up on my note"
+KEEP_IN_TOUCH_DRAFT_SUBJECT = "A quick update, and thanks again"
 
 
 def site_url(path: str) -> str:
@@ -26,48 +80,261 @@ def message_id_for(reminder: Reminder) -> str:
     return f"<reminder-{reminder.pk}.{digest}@{host}>"
 
 
-def email_context(reminder: Reminder) -> dict:
+def recipient_timezone(reminder: Reminder) -> str:
+    if reminder.kind in COACH_KINDS:
+        coach = reminder.coach or reminder.client.coach
+        return coach.timezone
+    return reminder.client.timezone
+
+
+def contact_label(contact: Contact | None) -> str:
+    """ "Sam Lee (Acme)", or just the name when no company is recorded."""
+    if contact is None:
+        return ""
+    return f"{contact.name} ({contact.company.name})" if contact.company else contact.name
+
+
+def names_in_a_sentence(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template, with the blank lines its tags leave behind squeezed out."""
+    text = render_to_string(template_name, context)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _debrief_of(interview: Interview) -> Debrief | None:
+    return Debrief.objects.filter(interview=interview).first()
+
+
+def _mailto(contact: Contact, subject: str, body: str) -> str:
+    if not contact.email:
+        return ""
+    return outreach_mailto_url(to=contact.email, subject=subject, body=body)
+
+
+# --- what each kind shows ---------------------------------------------------------------------
+
+
+def prep_context(reminder: Reminder, context: dict) -> dict:
     interview = reminder.interview
-    client = reminder.client
+    done = set(interview.checklist_done)
+    labels = dict(checklist_items(interview))
+    to_do = [labels[key] for key in PREP_EMAIL_ITEMS if key not in done]
+    return {
+        "checklist_to_do": to_do[:PREP_EMAIL_ITEM_COUNT],
+        "questions_chosen": interview.chosen_questions.count(),
+        "questions_to_aim_for": QUESTIONS_TO_AIM_FOR,
+    }
+
+
+def thank_you_context(reminder: Reminder, context: dict) -> dict:
+    interview, contact = reminder.interview, reminder.contact
+    debrief = _debrief_of(interview)
+    referred = interview.referrals.select_related("contact").order_by("pk")
+    draft = render_text(
+        "reminders/emails/_thank_you_draft.txt",
+        context
+        | {
+            "highlights": debrief.highlights.strip() if debrief else "",
+            "advice": debrief.advice.strip() if debrief else "",
+            "referred_names": names_in_a_sentence([r.contact.name for r in referred]),
+        },
+    )
+    return {
+        "debrief": debrief,
+        "debrief_is_written": debrief_is_written(debrief),
+        "debrief_url": site_url(
+            reverse("interviews:debrief_edit", kwargs={"interview_pk": interview.pk})
+        ),
+        "draft": draft,
+        "draft_subject": THANK_YOU_DRAFT_SUBJECT,
+        "mailto_url": _mailto(contact, THANK_YOU_DRAFT_SUBJECT, draft),
+        "send_by": thank_you_due_by(interview),
+        "thank_you_sent_url": link_url(action=Action.THANK_YOU_SENT, reminder=reminder),
+    }
+
+
+def thank_you_overdue_context(reminder: Reminder, context: dict) -> dict:
+    return {"debrief_is_written": debrief_is_written(_debrief_of(reminder.interview))}
+
+
+def outreach_follow_up_context(reminder: Reminder, context: dict) -> dict:
+    contact, client = reminder.contact, reminder.client
+    found = FOLLOW_UP_OCCURRENCE.match(reminder.occurrence)
+    step = int(found["step"]) if found else 3
+    outreach = (
+        Touch.objects.filter(pk=int(found["touch"]), contact=contact).first() if found else None
+    )
+    extra = {
+        "step": step,
+        "outreach": outreach,
+        "snooze_url": link_url(action=Action.SNOOZE, reminder=reminder),
+        "add_contact_url": site_url(
+            reverse("clients:contact_create", kwargs={"client_pk": client.pk})
+        ),
+    }
+    if step == 3 and contact.company is not None:
+        others = (
+            contact.company.contacts.filter(stage=Contact.Stage.IDENTIFIED)
+            .exclude(pk=contact.pk)
+            .order_by("name")[:OTHERS_AT_COMPANY]
+        )
+        extra["others_at_company"] = [
+            {
+                "contact": other,
+                "url": site_url(reverse("clients:contact_detail", kwargs={"contact_pk": other.pk})),
+            }
+            for other in others
+        ]
+    if step != 3:
+        draft = render_text("reminders/emails/_follow_up_draft.txt", context | extra)
+        extra |= {
+            "draft": draft,
+            "draft_subject": FOLLOW_UP_DRAFT_SUBJECT,
+            "mailto_url": _mailto(contact, FOLLOW_UP_DRAFT_SUBJECT, draft),
+        }
+    return extra
+
+
+def keep_in_touch_context(reminder: Reminder, context: dict) -> dict:
+    contact = reminder.contact
+    found = KEEP_IN_TOUCH_OCCURRENCE.match(reminder.occurrence)
+    last_touch = (
+        Touch.objects.filter(pk=int(found["touch"]), contact=contact).first() if found else None
+    )
+    advice_from = (
+        Debrief.objects.filter(interview__contact=contact)
+        .exclude(advice="")
+        .select_related("interview")
+        .order_by("-interview__starts_at")
+        .first()
+    )
+    extra = {
+        "last_touch": last_touch,
+        "weeks_since": (reminder.due_at - last_touch.at).days // 7 if last_touch else None,
+        "advice": advice_from.advice.strip() if advice_from else "",
+        "snooze_url": link_url(action=Action.SNOOZE, reminder=reminder),
+    }
+    draft = render_text("reminders/emails/_keep_in_touch_draft.txt", context | extra)
+    return extra | {
+        "draft": draft,
+        "draft_subject": KEEP_IN_TOUCH_DRAFT_SUBJECT,
+        "mailto_url": _mailto(contact, KEEP_IN_TOUCH_DRAFT_SUBJECT, draft),
+    }
+
+
+def coach_digest_context(reminder: Reminder, context: dict) -> dict:
+    digest = digest_for(reminder.coach, reminder.due_at)
+
+    def interview_url(interview):
+        return site_url(
+            reverse("interviews:interview_detail", kwargs={"interview_pk": interview.pk})
+        )
+
+    return {
+        "digest": digest,
+        "interviews_today": [
+            {
+                "interview": interview,
+                "who": contact_label(interview.contact),
+                "url": interview_url(interview),
+            }
+            for interview in digest.interviews_today
+        ],
+        "overdue_thank_yous": [
+            {
+                "interview": interview,
+                "who": contact_label(interview.contact),
+                "url": interview_url(interview),
+            }
+            for interview in digest.overdue_thank_yous
+        ],
+        "stalled_outreach": [
+            {
+                "touch": touch,
+                "who": contact_label(touch.contact),
+                "days_waiting": (digest.local_date - timezone.localdate(touch.at)).days,
+                "url": site_url(
+                    reverse("clients:contact_detail", kwargs={"contact_pk": touch.contact_id})
+                ),
+            }
+            for touch in digest.stalled_outreach
+        ],
+    }
+
+
+KIND_CONTEXT = {
+    Kind.PREP: prep_context,
+    Kind.THANK_YOU: thank_you_context,
+    Kind.THANK_YOU_OVERDUE: thank_you_overdue_context,
+    Kind.OUTREACH_FOLLOW_UP: outreach_follow_up_context,
+    Kind.KEEP_IN_TOUCH: keep_in_touch_context,
+    Kind.COACH_DIGEST: coach_digest_context,
+}
+
+
+def email_context(reminder: Reminder) -> dict:
+    interview, client, contact = reminder.interview, reminder.client, reminder.contact
     context = {
         "reminder": reminder,
         "client": client,
-        "contact": reminder.contact,
-        "company": reminder.contact.company if reminder.contact else None,
+        "contact": contact,
+        "company": contact.company if contact else None,
+        "who": contact_label(contact),
         "interview": interview,
         "coach": client.coach if client else reminder.coach,
+        "to_coach": reminder.kind in COACH_KINDS,
+        "timezone_name": recipient_timezone(reminder),
         "site_url": settings.SITE_URL.rstrip("/"),
     }
     if interview is not None:
         context["prep_url"] = site_url(
             reverse("interviews:interview_detail", kwargs={"interview_pk": interview.pk})
         )
-        zone = client.timezone
-        context["starts_local"] = timezone.localtime(interview.starts_at, zoneinfo.ZoneInfo(zone))
-        context["ends_local"] = timezone.localtime(interview.ends_at, zoneinfo.ZoneInfo(zone))
-    if reminder.contact is not None:
+    if contact is not None:
         context["contact_url"] = site_url(
-            reverse("clients:contact_detail", kwargs={"contact_pk": reminder.contact.pk})
+            reverse("clients:contact_detail", kwargs={"contact_pk": contact.pk})
         )
-    if reminder.kind == Reminder.Kind.COACH_DIGEST:
-        context["digest"] = digest_for(reminder.coach, reminder.due_at)
-    return context
+    if reminder.kind not in ESSENTIAL_KINDS:
+        context["unsubscribe_url"] = link_url(action=Action.UNSUBSCRIBE, reminder=reminder)
+        context["unsubscribe_label"] = UNSUBSCRIBE_LABELS[reminder.kind]
+    if not context["to_coach"]:
+        context["preferences_url"] = site_url(reverse("reminders:reminder_preferences"))
+    return context | KIND_CONTEXT[reminder.kind](reminder, context)
+
+
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 8058: mail programs offer an unsubscribe button that POSTs
+    "List-Unsubscribe=One-Click" to the https URL, with no cookie and no CSRF token."""
+    return {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 def build_message(reminder: Reminder) -> EmailMultiAlternatives:
-    context = email_context(reminder)
-    base = f"reminders/emails/{reminder.kind}"
-    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-    text = render_to_string(f"{base}_body.txt", context)
-    html = render_to_string(f"{base}_body.html", context)
+    with timezone.override(recipient_timezone(reminder)):
+        context = email_context(reminder)
+        base = f"reminders/emails/{reminder.kind}"
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        text = render_text(f"{base}_body.txt", context)
+        html = render_to_string(f"{base}_body.html", context)
     coach = context["coach"]
+    headers = {"Message-ID": message_id_for(reminder)}
+    if reminder.kind not in ESSENTIAL_KINDS:
+        headers |= unsubscribe_headers(context["unsubscribe_url"])
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[reminder.recipient_email],
         reply_to=[coach.email] if coach and coach.email != reminder.recipient_email else None,
-        headers={"Message-ID": message_id_for(reminder)},
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     return message

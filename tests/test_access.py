@@ -35,11 +35,16 @@ PUBLIC = {
     "password_reset_complete",
     "clients:invitation_accept",
     "interviews:calendar_feed",  # the secret token in the URL is the access check
+    # One-click links in reminder emails: the signature is the check.
+    "reminders:action_thank_you_sent",
+    "reminders:action_snooze",
+    "reminders:unsubscribe",
 }
 
 # Pages without an object in the URL that belong to one role only.
 COACH_ONLY = {
-    "clients:coach_home",
+    "dashboard:coach_home",
+    "dashboard:caseload_insights",
     "clients:caseload",
     "clients:client_create",
     "clients:outreach_template_list",
@@ -47,7 +52,7 @@ COACH_ONLY = {
     "interviews:bank_list",
     "interviews:bank_create",
 }
-CLIENT_ONLY = {"clients:portal_home"}
+CLIENT_ONLY = {"dashboard:client_home", "reminders:reminder_preferences"}
 
 
 def iter_named_patterns(patterns=None, namespace=""):

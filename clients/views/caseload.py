@@ -5,25 +5,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..access import clients_for_coach, coach_required, get_client
+from ..access import coach_required, get_client
 from ..forms import ClientForm
 from ..invitations import invitation_latest
 from ..models import Client
 
 PAGE_SIZE = 25
-
-
-@coach_required
-def coach_home(request):
-    clients = clients_for_coach(request.user).active()
-    return render(
-        request,
-        "clients/coach_home.html",
-        {
-            "n_clients": clients.count(),
-            "recent_touches": selectors.recent_touches(clients=clients, limit=10),
-        },
-    )
 
 
 @coach_required

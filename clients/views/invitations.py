@@ -131,7 +131,7 @@ def _welcome(request, user):
         f"Welcome to CoachDesk, {user.get_short_name()}! From now on, log in with {user.email} "
         "and your password.",
     )
-    return redirect("clients:portal_home")
+    return redirect("home")
 
 
 def _link_refused(request, error: invitations.InvitationLinkError):
@@ -143,7 +143,7 @@ def _link_refused(request, error: invitations.InvitationLinkError):
         and invitation.client.user_id == request.user.pk
     ):
         messages.info(request, "Your account is already set up.")
-        return redirect("clients:portal_home")
+        return redirect("home")
     return render(
         request,
         "clients/invitation_invalid.html",

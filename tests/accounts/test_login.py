@@ -11,7 +11,7 @@ LOGIN = "/accounts/login/"
 def test_a_coach_logs_in_and_lands_on_the_coach_home(client, coach, password):
     response = client.post(LOGIN, {"username": coach.email, "password": password}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("clients:coach_home")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:coach_home")
     assert response.context["user"] == coach
     assert "Your caseload" in response.text
 
@@ -22,7 +22,7 @@ def test_a_client_logs_in_and_lands_on_their_portal(client, portal_client, passw
         LOGIN, {"username": portal_client.user.email, "password": password}, follow=True
     )
 
-    assert response.redirect_chain[-1][0] == reverse("clients:portal_home")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:client_home")
     assert f"Welcome, {portal_client.first_name}" in response.text
 
 
@@ -51,7 +51,7 @@ def test_logout_ends_the_session_and_returns_to_login(coach_client):
     assert response.status_code == 302
     assert response.url == reverse("login")
     assert "_auth_user_id" not in coach_client.session
-    assert coach_client.get(reverse("clients:coach_home")).status_code == 302
+    assert coach_client.get(reverse("dashboard:coach_home")).status_code == 302
 
 
 @pytest.mark.django_db
@@ -65,10 +65,10 @@ def test_an_anonymous_visitor_is_sent_to_login(client):
 @pytest.mark.django_db
 def test_each_role_is_refused_the_other_roles_home(client, coach, portal_client):
     client.force_login(coach)
-    assert client.get(reverse("clients:portal_home")).status_code == 404
+    assert client.get(reverse("dashboard:client_home")).status_code == 404
 
     client.force_login(portal_client.user)
-    assert client.get(reverse("clients:coach_home")).status_code == 404
+    assert client.get(reverse("dashboard:coach_home")).status_code == 404
 
 
 @pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_a_password_change_keeps_the_user_logged_in(coach_client, coach, passwor
     assert response.status_code == 302
     coach.refresh_from_db()
     assert coach.check_password("another-long-password-7")
-    assert coach_client.get(reverse("clients:coach_home")).status_code == 200
+    assert coach_client.get(reverse("dashboard:coach_home")).status_code == 200
 
 
 @pytest.mark.django_db

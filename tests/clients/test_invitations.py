@@ -203,7 +203,7 @@ def test_following_the_link_and_setting_a_password_logs_the_client_in_on_the_por
         link, accept_form(name="Priya S.", timezone="America/Toronto"), follow=True
     )
 
-    assert response.redirect_chain[-1][0] == reverse("clients:portal_home")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:client_home")
     assert "Welcome to CoachDesk, Priya!" in response.text
     client_record.refresh_from_db()
     user = client_record.user
@@ -475,7 +475,7 @@ def test_a_client_login_without_a_record_logs_in_and_joins_with_one_click(
     assert "Join" in client.get(link).text
     response = client.post(link, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("clients:portal_home")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:client_home")
     client_record.refresh_from_db()
     assert client_record.user == login
 
@@ -519,7 +519,7 @@ def test_the_client_who_accepted_is_taken_home_when_following_the_link_again(
     response = client.get(link)
 
     assert response.status_code == 302
-    assert response.url == reverse("clients:portal_home")
+    assert response.url == reverse("home")
 
 
 # -- the coach's invitation panel ----------------------------------------------------------------

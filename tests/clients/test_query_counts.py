@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from clients.models import Client, Contact, Touch
-from tests.factories import ClientFactory, CompanyFactory, PortalClientFactory
+from tests.factories import ClientFactory, CompanyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,6 @@ def build_caseload(coach, n_clients, contacts_each):
 CASELOAD_QUERIES = 4
 CLIENT_PAGE_QUERIES = 7
 CONTACT_LIST_QUERIES = 6
-PORTAL_QUERIES = 6
 
 
 @pytest.mark.parametrize(("n_clients", "contacts_each"), [(20, 50), (200, 500)])
@@ -82,16 +81,3 @@ def test_the_contact_list_query_count_is_flat(
             reverse("clients:contact_list", kwargs={"client_pk": client.pk})
         )
     assert response.context["page"].paginator.count == n_contacts
-
-
-@pytest.mark.parametrize("n_contacts", [50, 500])
-def test_the_client_portal_home_query_count_is_flat(
-    client, coach, django_assert_max_num_queries, n_contacts
-):
-    portal = PortalClientFactory(coach=coach)
-    add_contacts(portal, n_contacts)
-    client.force_login(portal.user)
-
-    with django_assert_max_num_queries(PORTAL_QUERIES):
-        response = client.get(reverse("clients:portal_home"))
-    assert sum(response.context["counts"].values()) == n_contacts

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from clients.models import Client
 from coachdesk.demo.interviews import seed_interviews
+from coachdesk.demo.reminders import seed_reminders
 from coachdesk.demo.workspace import seed_workspace
 
 DEMO_PASSWORD = "coachdesk-demo"
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             )
             seed_workspace(client)
         seed_interviews()
+        seed_reminders()
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(

@@ -1,0 +1,78 @@
+"""A server-drawn SVG bar chart of weekly activity: no JavaScript, no library to load, and the
+series differ by pattern as well as colour so the chart reads in greyscale too."""
+
+from dataclasses import dataclass
+
+WIDTH = 720
+HEIGHT = 220
+MARGIN_LEFT = 32
+MARGIN_BOTTOM = 28
+MARGIN_TOP = 10
+
+SERIES = [
+    ("outreach", "Outreach sent", "url(#pattern-solid)"),
+    ("interviews", "Interviews held", "url(#pattern-hatch)"),
+    ("thank_yous", "Thank-yous sent", "url(#pattern-dots)"),
+]
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    label: int
+
+
+@dataclass(frozen=True)
+class WeekLabel:
+    x: float
+    label: str
+
+
+def activity_chart(weeks) -> dict:
+    """Geometry for templates/dashboard/_activity_chart.html."""
+    top = max([1, *(getattr(w, name) for w in weeks for name, _, _ in SERIES)])
+    plot_height = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
+    slot = (WIDTH - MARGIN_LEFT) / max(len(weeks), 1)
+    bar_width = slot * 0.8 / len(SERIES)
+    bars, labels = [], []
+    for index, week in enumerate(weeks):
+        left = MARGIN_LEFT + index * slot + slot * 0.1
+        for offset, (name, label, fill) in enumerate(SERIES):
+            value = getattr(week, name)
+            height = plot_height * value / top
+            bars.append(
+                Bar(
+                    x=round(left + offset * bar_width, 1),
+                    y=round(MARGIN_TOP + plot_height - height, 1),
+                    width=round(bar_width - 1, 1),
+                    height=round(height, 1),
+                    fill=fill,
+                    title=f"Week of {week.start:%d %b}: {value} {label.lower()}",
+                )
+            )
+        labels.append(WeekLabel(x=round(left + slot * 0.4, 1), label=f"{week.start:%d %b}"))
+    ticks = [
+        Tick(y=round(MARGIN_TOP + plot_height - plot_height * value / top, 1), label=value)
+        for value in sorted({0, top // 2, top})
+    ]
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "bars": bars,
+        "labels": labels,
+        "ticks": ticks,
+        "series": SERIES,
+        "axis_x": MARGIN_LEFT,
+        "axis_y": HEIGHT - MARGIN_BOTTOM,
+        "weeks": weeks,
+    }

@@ -1,0 +1,142 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from clients import selectors as client_selectors
+from clients.access import client_profile_for, client_required, coach_required, get_client
+from clients.models import Client
+from interviews.models import Interview
+
+from . import exports
+from .attention import needs_attention
+from .charts import activity_chart
+from .forms import PeriodForm
+from .insights import Period, caseload_clients, funnel, weekly_activity
+from .next_steps import next_steps
+
+
+def _period(request) -> tuple[PeriodForm, Period]:
+    form = PeriodForm(request.GET or None)
+    return form, Period.last_days(form.days_or_default())
+
+
+@coach_required
+def coach_home(request):
+    """What needs me today, then how the caseload is doing."""
+    clients = caseload_clients(request.user)
+    items = needs_attention(request.user)
+    return render(
+        request,
+        "dashboard/coach_home.html",
+        {
+            "items": items,
+            "n_clients": clients.count(),
+            "funnel": funnel(clients, Period.last_days(30)),
+            "chart": activity_chart(weekly_activity(clients)),
+        },
+    )
+
+
+@coach_required
+def caseload_insights(request):
+    form, period = _period(request)
+    clients = caseload_clients(request.user)
+    return render(
+        request,
+        "dashboard/insights.html",
+        {
+            "form": form,
+            "period": period,
+            "funnel": funnel(clients, period),
+            "chart": activity_chart(weekly_activity(clients)),
+            "scope": "your whole caseload",
+        },
+    )
+
+
+@login_required
+def client_insights(request, client_pk):
+    client = get_client(request.user, client_pk)
+    form, period = _period(request)
+    clients = Client.objects.filter(pk=client.pk)
+    return render(
+        request,
+        "dashboard/insights.html",
+        {
+            "client": client,
+            "form": form,
+            "period": period,
+            "funnel": funnel(clients, period),
+            "chart": activity_chart(weekly_activity(clients)),
+            "scope": client.name,
+        },
+    )
+
+
+@client_required
+def client_home(request):
+    client = client_profile_for(request.user)
+    clients = Client.objects.filter(pk=client.pk)
+    return render(
+        request,
+        "dashboard/client_home.html",
+        {
+            "client": client,
+            "steps": next_steps(client),
+            "counts": client_selectors.stage_counts(client),
+            "stages": client_selectors.FUNNEL_STAGES,
+            "funnel": funnel(clients, Period.last_days(90)),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _csv_response(content: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def export_contacts(request, client_pk):
+    client = get_client(request.user, client_pk)
+    content = exports.contacts_csv(client, include_private=request.user.is_coach)
+    return _csv_response(content, f"{slugify(client.name)}-contacts.csv")
+
+
+@login_required
+def export_interviews(request, client_pk):
+    client = get_client(request.user, client_pk)
+    return _csv_response(exports.interviews_csv(client), f"{slugify(client.name)}-interviews.csv")
+
+
+@login_required
+def progress_report(request, client_pk):
+    """One printable page for a coaching session."""
+    client = get_client(request.user, client_pk)
+    form, period = _period(request)
+    clients = Client.objects.filter(pk=client.pk)
+    return render(
+        request,
+        "dashboard/progress_report.html",
+        {
+            "client": client,
+            "period": period,
+            "funnel": funnel(clients, period),
+            "counts": client_selectors.stage_counts(client),
+            "stages": client_selectors.FUNNEL_STAGES,
+            "interviews": client.interviews.filter(
+                status=Interview.Status.COMPLETED,
+                starts_at__gte=period.start_at,
+                starts_at__lt=period.end_at,
+            )
+            .select_related("contact", "contact__company", "debrief")
+            .order_by("starts_at"),
+            "opportunities": client.opportunities.filter(at__gte=period.start).select_related(
+                "contact"
+            ),
+            "steps": next_steps(client),
+        },
+    )

@@ -1,0 +1,162 @@
+"""The home pages, insights, exports and the progress report, as coach and client see them."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Contact, Touch
+from interviews.models import Debrief, Interview
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    InterviewFactory,
+    PortalClientFactory,
+    TouchFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def build_caseload(coach, n_clients, per_client):
+    for client in ClientFactory.create_batch(n_clients, coach=coach):
+        contacts = ContactFactory.create_batch(per_client, client=client)
+        for contact in contacts:
+            TouchFactory(contact=contact, at=timezone.now() - timedelta(days=4))
+        for contact in contacts[:2]:
+            InterviewFactory(
+                client=client,
+                contact=contact,
+                status=Interview.Status.COMPLETED,
+                starts_at=timezone.now() - timedelta(days=3),
+            )
+        InterviewFactory(client=client, contact=contacts[-1])
+
+
+COACH_HOME_QUERIES = 16
+CLIENT_HOME_QUERIES = 16
+
+
+@pytest.mark.parametrize(("n_clients", "per_client"), [(2, 3), (8, 9)])
+def test_the_coach_home_query_count_is_flat(
+    coach_client, coach, django_assert_max_num_queries, n_clients, per_client
+):
+    build_caseload(coach, n_clients, per_client)
+
+    with django_assert_max_num_queries(COACH_HOME_QUERIES):
+        response = coach_client.get(reverse("dashboard:coach_home"))
+
+    assert response.status_code == 200
+    assert response.context["funnel"].interviews_held == 2 * n_clients
+
+
+@pytest.mark.parametrize("per_client", [3, 30])
+def test_the_client_home_query_count_is_flat(
+    client, coach, django_assert_max_num_queries, per_client
+):
+    portal = PortalClientFactory(coach=coach)
+    contacts = ContactFactory.create_batch(per_client, client=portal)
+    for contact in contacts:
+        TouchFactory(contact=contact, at=timezone.now() - timedelta(days=5))
+    InterviewFactory(client=portal, contact=contacts[0])
+    client.force_login(portal.user)
+
+    with django_assert_max_num_queries(CLIENT_HOME_QUERIES):
+        response = client.get(reverse("dashboard:client_home"))
+
+    assert response.context["steps"].next_interview is not None
+
+
+def test_the_coach_home_lists_an_overdue_thank_you_that_links_to_the_interview(coach_client, coach):
+    interview = InterviewFactory(
+        client=ClientFactory(coach=coach, name="Priya Shah"),
+        status=Interview.Status.COMPLETED,
+        starts_at=timezone.now() - timedelta(hours=60),
+    )
+
+    html = coach_client.get(reverse("dashboard:coach_home")).text
+
+    assert "Thank-you overdue" in html
+    assert reverse("interviews:interview_detail", kwargs={"interview_pk": interview.pk}) in html
+
+
+def test_the_client_home_shows_the_next_interview_thank_yous_follow_ups_and_new_contacts(
+    client, coach
+):
+    portal = PortalClientFactory(coach=coach)
+    soon = InterviewFactory(client=portal, starts_at=timezone.now() + timedelta(days=1))
+    done = InterviewFactory(
+        client=portal,
+        status=Interview.Status.COMPLETED,
+        starts_at=timezone.now() - timedelta(hours=20),
+    )
+    waiting = ContactFactory(client=portal, stage=Contact.Stage.REACHED_OUT, name="Wendy Wait")
+    TouchFactory(contact=waiting, kind=Touch.Kind.OUTREACH, at=timezone.now() - timedelta(days=12))
+    ContactFactory(client=portal, name="Nina New")
+    client.force_login(portal.user)
+
+    response = client.get(reverse("dashboard:client_home"))
+
+    steps = response.context["steps"]
+    assert steps.next_interview == soon
+    assert [interview for interview, _deadline, _late in steps.thank_yous] == [done]
+    assert "Wendy Wait" in response.text
+    assert "Nina New" in response.text
+
+
+def test_the_contacts_export_is_a_csv_without_private_notes_for_the_client(client, coach):
+    portal = PortalClientFactory(coach=coach)
+    ContactFactory(client=portal, name="=HYPERLINK(evil)", coach_notes="private")
+    url = reverse("dashboard:export_contacts", kwargs={"client_pk": portal.pk})
+
+    client.force_login(coach)
+    coach_rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    client.force_login(portal.user)
+    client_rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+
+    assert coach_rows[0][-1] == "Coach's private notes"
+    assert coach_rows[1][0] == "'=HYPERLINK(evil)"  # never run as a formula
+    assert "Coach's private notes" not in client_rows[0]
+    assert "private" not in client_rows[1]
+
+
+def test_the_interviews_export_carries_the_debriefs(coach_client, coach):
+    interview = InterviewFactory(
+        client=ClientFactory(coach=coach),
+        status=Interview.Status.COMPLETED,
+        starts_at=timezone.now() - timedelta(days=2),
+    )
+    Debrief.objects.create(interview=interview, fit=4, highlights="Loved the team")
+    url = reverse("dashboard:export_interviews", kwargs={"client_pk": interview.client_id})
+
+    rows = list(csv.DictReader(io.StringIO(coach_client.get(url).content.decode())))
+
+    assert rows[0]["Fit (1-5)"] == "4"
+    assert rows[0]["Highlights"] == "Loved the team"
+    assert rows[0]["Status"] == "Completed"
+
+
+def test_the_progress_report_and_insights_render_for_a_period(coach_client, coach):
+    client = ClientFactory(coach=coach)
+    InterviewFactory(
+        client=client,
+        status=Interview.Status.COMPLETED,
+        starts_at=timezone.now() - timedelta(days=10),
+    )
+
+    report = coach_client.get(
+        reverse("dashboard:progress_report", kwargs={"client_pk": client.pk}), {"days": 30}
+    )
+    insights = coach_client.get(
+        reverse("dashboard:client_insights", kwargs={"client_pk": client.pk}), {"days": 365}
+    )
+    caseload = coach_client.get(reverse("dashboard:caseload_insights"), {"days": "bogus"})
+
+    assert report.context["funnel"].interviews_held == 1
+    assert "progress report" in report.text
+    assert insights.context["period"].end - insights.context["period"].start == timedelta(364)
+    assert caseload.status_code == 200
+    assert '<svg viewBox="0 0 720 220"' in caseload.text
