@@ -115,8 +115,8 @@ def follow_up_occurrences(contact: Contact, outreach: Touch) -> list[Occurrence]
     found = []
     for step in rules.FOLLOW_UP_STEPS:
         due = rules.follow_up_due(outreach_at=outreach.at, step=step, timezone_name=client.timezone)
-        due = rules.paused(due, contact.reminders_paused_until)
-        occurrence = f"touch-{outreach.pk}:step-{step}"
+        due, snoozed = _with_pause(due, contact.reminders_paused_until)
+        occurrence = f"touch-{outreach.pk}:step-{step}{snoozed}"
         found.append(
             Occurrence(
                 Kind.OUTREACH_FOLLOW_UP,
@@ -128,7 +128,19 @@ def follow_up_occurrences(contact: Contact, outreach: Touch) -> list[Occurrence]
                 contact=contact,
             )
         )
+    # Both steps pushed to the end of one pause would arrive together: keep the later one.
+    if len(found) > 1 and found[0].due.at == found[-1].due.at:
+        found = found[-1:]
     return found
+
+
+def _with_pause(due: rules.Due, paused_until) -> tuple[rules.Due, str]:
+    """A snoozed reminder is a new occurrence at the end of the pause, so that snoozing one that
+    was already sent brings it back a week later (its key gets the pause's end)."""
+    later = rules.paused(due, paused_until)
+    if later is due:
+        return due, ""
+    return later, f":snoozed-{paused_until:%Y%m%dT%H%M}"
 
 
 KEEP_IN_TOUCH_STAGES = (
@@ -152,8 +164,8 @@ def keep_in_touch_occurrence(contact: Contact, last_touch: Touch) -> Occurrence 
         weeks=client.keep_in_touch_weeks,
         timezone_name=client.timezone,
     )
-    due = rules.paused(due, contact.reminders_paused_until)
-    occurrence = f"touch-{last_touch.pk}"
+    due, snoozed = _with_pause(due, contact.reminders_paused_until)
+    occurrence = f"touch-{last_touch.pk}{snoozed}"
     return Occurrence(
         Kind.KEEP_IN_TOUCH,
         f"keep_in_touch:contact-{contact.pk}:{occurrence}",

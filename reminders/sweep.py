@@ -269,7 +269,19 @@ def deliver(claimed: list[Reminder], now: datetime, result: SweepResult) -> None
     mail = get_connection(fail_silently=False)
     try:
         for reminder in claimed:
+            if not still_ours(reminder):
+                continue  # our claim timed out and another sweep took the row over
             reason = why_not_anymore(reminder, now)
+            if reason and reminder.attempts and now >= reminder.window_ends_at:
+                # It was due and kept failing: that is a failure to show, not a skip.
+                mark(
+                    reminder,
+                    status=Reminder.Status.FAILED,
+                    attempts=reminder.attempts,
+                    last_error=f"{reminder.last_error} (window closed before a retry)".strip(),
+                )
+                result.failed += 1
+                continue
             if reason:
                 mark(reminder, status=Reminder.Status.SKIPPED, last_error=reason)
                 result.skipped += 1
@@ -296,6 +308,15 @@ def deliver(claimed: list[Reminder], now: datetime, result: SweepResult) -> None
         mail.close()
 
 
+def still_ours(reminder: Reminder) -> bool:
+    """The row is still claimed by this sweep: same claim time, still `sending`. Checked right
+    before sending, so a sweep that stalled past CLAIM_TIMEOUT does not send a second copy of a
+    row another sweep has reclaimed meanwhile."""
+    return Reminder.objects.filter(
+        pk=reminder.pk, status=Reminder.Status.SENDING, claimed_at=reminder.claimed_at
+    ).exists()
+
+
 def retry_later(reminder: Reminder, now: datetime, error: Exception, result: SweepResult) -> None:
     attempts = reminder.attempts + 1
     wait = BACKOFF[min(attempts, len(BACKOFF)) - 1]
@@ -315,11 +336,14 @@ def retry_later(reminder: Reminder, now: datetime, error: Exception, result: Swe
 
 
 def mark(reminder: Reminder, **fields) -> None:
-    """Update only a row this process still holds (status `sending`): if a slow worker's claim
-    timed out and another took the row over, the first one's late result is ignored."""
+    """Update only a row this sweep still holds (status `sending`, our claim time): if a slow
+    sweep's claim timed out and another took the row over, the first one's late result is
+    ignored."""
     if "attempts" not in fields:
         fields["attempts"] = reminder.attempts + 1
-    Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.SENDING).update(**fields)
+    Reminder.objects.filter(
+        pk=reminder.pk, status=Reminder.Status.SENDING, claimed_at=reminder.claimed_at
+    ).update(**fields)
     for name, value in fields.items():
         setattr(reminder, name, value)
 

@@ -257,3 +257,37 @@ def test_the_coach_digest_goes_out_once_a_day_only_when_there_is_news(clock):
     assert [d.coach for d in digests] == [coach]
     assert digests.get().status == "sent"
     assert quiet.pk not in digests.values_list("coach", flat=True)
+
+
+def test_snoozing_a_sent_keep_in_touch_reminder_brings_it_back_a_week_later(
+    clock, client_in_london
+):
+    client_in_london.keep_in_touch_weeks = 4
+    client_in_london.save()
+    contact = ContactFactory(client=client_in_london, stage=Contact.Stage.THANKED)
+    log(contact, Touch.Kind.THANK_YOU, datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
+    assert sweep_at(clock, datetime(2026, 6, 29, 10, 0, tzinfo=UTC)).sent == 1
+
+    contact.reminders_paused_until = datetime(2026, 7, 6, 10, 0, tzinfo=UTC)
+    contact.save()
+
+    assert sweep_at(clock, datetime(2026, 7, 1, 10, 0, tzinfo=UTC)).recorded == 0
+    assert sweep_at(clock, datetime(2026, 7, 6, 10, 0, tzinfo=UTC)).sent == 1
+    assert sweep_at(clock, datetime(2026, 7, 7, 10, 0, tzinfo=UTC)).recorded == 0
+
+
+def test_snoozing_after_the_first_follow_up_sends_one_follow_up_after_the_pause(
+    clock, client_in_london
+):
+    contact = ContactFactory(client=client_in_london)
+    log(contact, Touch.Kind.OUTREACH, datetime(2026, 6, 5, 9, 0, tzinfo=UTC))
+    assert sweep_at(clock, datetime(2026, 6, 10, 9, 0, tzinfo=UTC)).sent == 1  # step 3
+
+    contact.reminders_paused_until = datetime(2026, 6, 17, 9, 0, tzinfo=UTC)
+    contact.save()
+
+    assert sweep_at(clock, datetime(2026, 6, 16, 9, 0, tzinfo=UTC)).recorded == 0
+    assert sweep_at(clock, datetime(2026, 6, 17, 9, 0, tzinfo=UTC)).sent == 1
+    assert (
+        Reminder.objects.order_by("-pk").first().occurrence.endswith("step-7:snoozed-20260617T0900")
+    )
