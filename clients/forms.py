@@ -5,7 +5,7 @@ from django.utils import timezone as django_timezone
 
 from accounts.timezones import timezone_choices
 
-from .models import Client, Company, Contact, Touch
+from .models import Client, Company, Contact, Opportunity, Touch
 
 LAMP_CHOICES = [(0, "0 – none"), (1, "1 – a little"), (2, "2 – some"), (3, "3 – a lot")]
 
@@ -140,3 +140,14 @@ class ContactCloseForm(forms.Form):
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note (optional)"
     )
+
+
+class OpportunityForm(forms.ModelForm):
+    class Meta:
+        model = Opportunity
+        fields = ["kind", "at", "note"]
+        widgets = {
+            "at": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"kind": "What it led to"}

@@ -27,6 +27,16 @@ urlpatterns = [
     path("contacts/<int:contact_pk>/log/", contacts.contact_log_touch, name="contact_log_touch"),
     path("contacts/<int:contact_pk>/close/", contacts.contact_close, name="contact_close"),
     path("contacts/<int:contact_pk>/reopen/", contacts.contact_reopen, name="contact_reopen"),
+    path(
+        "contacts/<int:contact_pk>/opportunities/",
+        contacts.contact_opportunity_add,
+        name="contact_opportunity_add",
+    ),
+    path(
+        "opportunities/<int:opportunity_pk>/delete/",
+        contacts.opportunity_delete,
+        name="opportunity_delete",
+    ),
     # -- outreach templates and drafts (clients/views/outreach.py) --
     path("outreach/templates/", outreach.outreach_template_list, name="outreach_template_list"),
     path(

@@ -8,7 +8,7 @@ coach's caseload for it), or the URL named in PUBLIC with the reason it needs no
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clients.models import ContactImport
+from clients.models import ContactImport, Opportunity
 from interviews.models import InterviewQuestion
 from tests.factories import (
     CompanyFactory,
@@ -84,6 +84,9 @@ class World:
         self.template = OutreachTemplateFactory(owner=coach)
         self.bank = QuestionBankFactory(owner=coach)
         self.question = QuestionFactory(bank=self.bank)
+        self.opportunity = Opportunity.objects.create(
+            client=self.client, contact=self.contact, kind=Opportunity.Kind.JOB_LEAD
+        )
         self.contact_import = ContactImport.objects.create(
             client=self.client, uploaded_by=coach, filename="contacts.csv"
         )
@@ -99,6 +102,7 @@ OWNED_BY_FIRST_COACH = {
     "bank_pk": lambda world: world.bank.pk,
     "question_pk": lambda world: world.question.pk,
     "chosen_pk": lambda world: world.chosen_question.pk,
+    "opportunity_pk": lambda world: world.opportunity.pk,
     # Not objects: the verb in the URL.
     "direction": lambda world: "up",
     "action": lambda world: "complete",

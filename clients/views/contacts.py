@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..access import get_client, get_contact
-from ..forms import ContactCloseForm, ContactForm, TouchForm
-from ..models import Contact, Touch
+from ..forms import ContactCloseForm, ContactForm, OpportunityForm, TouchForm
+from ..models import Contact, Opportunity, Touch
 
 PAGE_SIZE = 50
 
@@ -65,6 +66,8 @@ def contact_detail(request, contact_pk):
             "client": contact.client,
             "touches": touches,
             "close_form": ContactCloseForm(),
+            "opportunities": contact.opportunities.all(),
+            "opportunity_form": OpportunityForm(),
         },
     )
 
@@ -135,3 +138,36 @@ def contact_reopen(request, contact_pk):
         request, f"{contact.name} is back on the list as “{contact.get_stage_display()}”."
     )
     return redirect("clients:contact_detail", contact_pk=contact.pk)
+
+
+@require_POST
+@login_required
+def contact_opportunity_add(request, contact_pk):
+    contact = get_contact(request.user, contact_pk)
+    form = OpportunityForm(request.POST)
+    if form.is_valid():
+        services.opportunity_record(contact=contact, **form.cleaned_data)
+        messages.success(request, f"Recorded: {form.instance.get_kind_display().lower()}.")
+    else:
+        messages.error(request, "Choose what the conversation led to, and a valid date.")
+    return redirect(
+        reverse("clients:contact_detail", kwargs={"contact_pk": contact.pk}) + "#opportunities"
+    )
+
+
+@login_required
+def opportunity_delete(request, opportunity_pk):
+    opportunity = get_object_or_404(
+        Opportunity.objects.visible_to(request.user).select_related("contact", "client"),
+        pk=opportunity_pk,
+    )
+    contact = opportunity.contact
+    if request.method == "POST":
+        services.opportunity_delete(opportunity=opportunity)
+        messages.success(request, "Opportunity removed.")
+        return redirect("clients:contact_detail", contact_pk=contact.pk)
+    return render(
+        request,
+        "clients/opportunity_confirm_delete.html",
+        {"opportunity": opportunity, "contact": contact, "client": contact.client},
+    )

@@ -297,3 +297,25 @@ def test_the_contact_list_shows_the_last_touch(coach_client, coach):
     row = coach_client.get(url).context["page"].object_list[0]
 
     assert row.last_touch_at is not None
+
+
+def test_an_opportunity_recorded_on_a_contact_counts_in_the_funnel(client, coach):
+    portal = PortalClientFactory(coach=coach)
+    contact = ContactFactory(client=portal)
+    client.force_login(portal.user)
+
+    client.post(
+        reverse("clients:contact_opportunity_add", kwargs={"contact_pk": contact.pk}),
+        {"kind": "introduction", "at": "2026-01-15", "note": "Meeting their hiring manager"},
+    )
+    refused = client.post(
+        reverse("clients:contact_opportunity_add", kwargs={"contact_pk": contact.pk}),
+        {"kind": "a-pony", "at": "2026-01-15"},
+    )
+
+    opportunity = contact.opportunities.get()
+    assert (opportunity.kind, opportunity.client) == ("introduction", portal)
+    assert refused.status_code == 302
+    page = client.get(reverse("clients:contact_detail", kwargs={"contact_pk": contact.pk}))
+    assert "Introduction to a hiring manager" in page.text
+    assert "Meeting their hiring manager" in page.text
