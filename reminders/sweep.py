@@ -15,6 +15,7 @@ Delivery is exactly-once as far as a database can make it:
 """
 
 import logging
+import smtplib
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -322,7 +323,12 @@ def retry_later(reminder: Reminder, now: datetime, error: Exception, result: Swe
     wait = BACKOFF[min(attempts, len(BACKOFF)) - 1]
     next_attempt = now + wait
     if next_attempt >= reminder.window_ends_at:
-        mark(reminder, status=Reminder.Status.FAILED, attempts=attempts, last_error=str(error))
+        mark(
+            reminder,
+            status=Reminder.Status.FAILED,
+            attempts=attempts,
+            last_error=describe_error(error),
+        )
         result.failed += 1
     else:
         mark(
@@ -330,9 +336,21 @@ def retry_later(reminder: Reminder, now: datetime, error: Exception, result: Swe
             status=Reminder.Status.PENDING,
             attempts=attempts,
             next_attempt_at=next_attempt,
-            last_error=str(error),
+            last_error=describe_error(error),
         )
         result.retried += 1
+
+
+def describe_error(error: Exception) -> str:
+    """What the coach reads in the Reminders tab: the SMTP reply, not a Python repr."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{address}: {code} {reply.decode(errors='replace')}"
+            for address, (code, reply) in error.recipients.items()
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {error.smtp_error.decode(errors='replace')}"
+    return f"{type(error).__name__}: {error}"
 
 
 def mark(reminder: Reminder, **fields) -> None:

@@ -25,8 +25,8 @@ from .workspace import WORKSPACES
 Status = Reminder.Status
 
 # Errors as the sweep records them: str() of what smtplib raised.
-OVER_QUOTA = "(452, b'4.2.2 The email account that you tried to reach is over quota.')"
-RATE_LIMITED = "(421, b'4.7.0 Try again later, closing connection.')"
+OVER_QUOTA = "452 4.2.2 The email account that you tried to reach is over quota."
+RATE_LIMITED = "421 4.7.0 Try again later, closing connection."
 DECLINED = "The contact is closed (declined)."
 
 # Per client email: (contact name, follow-up step of the 3B7 routine, status, error or reason).
