@@ -113,3 +113,19 @@ def test_emails_are_stored_in_one_spelling_and_unique_whatever_the_case():
     assert User.objects.filter(email="someone@example.com").exists()
     with pytest.raises(ValidationError, match="already exists"):
         User.objects.create_user("SOMEONE@example.com", "pw-long-enough-1", name="Again")
+
+
+@pytest.mark.django_db
+def test_after_five_wrong_passwords_logging_in_is_paused_even_with_the_right_one(
+    client, coach, password, settings
+):
+    settings.AXES_ENABLED = True
+    for attempt in range(5):
+        email = coach.email.upper() if attempt % 2 else coach.email
+        client.post(LOGIN, {"username": email, "password": "guess"})
+
+    response = client.post(LOGIN, {"username": coach.email, "password": password})
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.text
+    assert "_auth_user_id" not in client.session
