@@ -20,9 +20,10 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Case, F, Max, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -191,44 +192,59 @@ def claim_due_reminders(now: datetime, limit: int = BATCH_SIZE) -> list[Reminder
 # --- 3. Re-check and send ------------------------------------------------------------------
 
 
-def why_not_anymore(reminder: Reminder, now: datetime) -> str:
+def current_keys(claimed: list[Reminder]) -> set[str]:
+    """The keys the claimed reminders' subjects yield from fresh state, read for the whole batch
+    in a fixed number of queries (one per kind of subject), not per reminder."""
+    kind = Reminder.Kind
+    interview_ids = {r.interview_id for r in claimed if r.interview_id}
+    contact_ids = {
+        r.contact_id
+        for r in claimed
+        if r.contact_id and r.kind in (kind.OUTREACH_FOLLOW_UP, kind.KEEP_IN_TOUCH)
+    }
+    keys: set[str] = set()
+    if interview_ids:
+        interviews = Interview.objects.filter(pk__in=interview_ids).select_related(
+            "client", "client__coach", "contact", "contact__company", "debrief"
+        )
+        for interview in interviews:
+            keys.update(o.key for o in occurrences.interview_occurrences(interview))
+    if contact_ids:
+        contacts = {
+            c.pk: c for c in Contact.objects.filter(pk__in=contact_ids).select_related("client")
+        }
+        latest_outreach, latest_touch = {}, {}
+        touches = Touch.objects.filter(contact_id__in=contact_ids).order_by(
+            "contact_id", "at", "pk"
+        )
+        for touch in touches.only("pk", "contact_id", "kind", "at"):
+            latest_touch[touch.contact_id] = touch
+            if touch.kind == Touch.Kind.OUTREACH:
+                latest_outreach[touch.contact_id] = touch
+        for contact_id, contact in contacts.items():
+            if contact_id in latest_outreach:
+                found = occurrences.follow_up_occurrences(contact, latest_outreach[contact_id])
+                keys.update(o.key for o in found)
+            if contact_id in latest_touch:
+                found = occurrences.keep_in_touch_occurrence(contact, latest_touch[contact_id])
+                if found:
+                    keys.add(found.key)
+    for reminder in claimed:
+        coach = reminder.coach
+        if reminder.kind == kind.COACH_DIGEST and coach and coach.is_active and coach.daily_digest:
+            keys.add(reminder.key)
+    return keys
+
+
+def why_not_anymore(reminder: Reminder, now: datetime, fresh_keys: set[str] | None = None) -> str:
     """'' if the reminder still applies from fresh state, else the reason it does not."""
     if now >= reminder.window_ends_at:
         return "Too late: its window closed before it could be sent."
-    fresh = current_occurrences(reminder, now)
-    if reminder.key in fresh:
+    if fresh_keys is None:
+        fresh_keys = current_keys([reminder])
+    if reminder.key in fresh_keys:
         return ""
     return skip_reason(reminder)
-
-
-def current_occurrences(reminder: Reminder, now: datetime) -> set[str]:
-    kind = Reminder.Kind
-    if reminder.kind in (kind.PREP, kind.THANK_YOU, kind.THANK_YOU_OVERDUE):
-        interview = (
-            Interview.objects.select_related("client", "client__coach", "contact", "debrief")
-            .filter(pk=reminder.interview_id)
-            .first()
-        )
-        return {o.key for o in occurrences.interview_occurrences(interview)} if interview else set()
-    if reminder.kind == kind.OUTREACH_FOLLOW_UP:
-        contact = Contact.objects.select_related("client").filter(pk=reminder.contact_id).first()
-        outreach = (
-            contact.touches.filter(kind=Touch.Kind.OUTREACH).order_by("-at", "-pk").first()
-            if contact
-            else None
-        )
-        if not outreach:
-            return set()
-        return {o.key for o in occurrences.follow_up_occurrences(contact, outreach)}
-    if reminder.kind == kind.KEEP_IN_TOUCH:
-        contact = Contact.objects.select_related("client").filter(pk=reminder.contact_id).first()
-        last = contact.touches.order_by("-at", "-pk").first() if contact else None
-        found = occurrences.keep_in_touch_occurrence(contact, last) if last else None
-        return {found.key} if found else set()
-    if reminder.kind == kind.COACH_DIGEST:
-        coach = reminder.coach
-        return {reminder.key} if coach and coach.is_active and coach.daily_digest else set()
-    return set()
 
 
 def skip_reason(reminder: Reminder) -> str:
@@ -267,12 +283,17 @@ def skip_reason(reminder: Reminder) -> str:
 
 
 def deliver(claimed: list[Reminder], now: datetime, result: SweepResult) -> None:
+    """Re-check and send a claimed batch over one SMTP connection. Sent rows are recorded in
+    small groups (FLUSH_EVERY), so a crash re-sends at most that many, each with its Message-ID."""
+    fresh_keys = current_keys(claimed)
+    outbox = SentLog()
     mail = get_connection(fail_silently=False)
     try:
+        ours = still_ours(claimed)
         for reminder in claimed:
-            if not still_ours(reminder):
+            if reminder.pk not in ours:
                 continue  # our claim timed out and another sweep took the row over
-            reason = why_not_anymore(reminder, now)
+            reason = why_not_anymore(reminder, now, fresh_keys)
             if reason and reminder.attempts and now >= reminder.window_ends_at:
                 # It was due and kept failing: that is a failure to show, not a skip.
                 mark(
@@ -291,31 +312,73 @@ def deliver(claimed: list[Reminder], now: datetime, result: SweepResult) -> None
                 message = build_message(reminder)
                 message.connection = mail
                 message.send()
+            except SoftTimeLimitExceeded:
+                raise  # the task is out of time: stop now; the claim times out and is retaken
             except Exception as error:  # noqa: BLE001 - any failure is retried from the database
                 log.warning("Reminder %s not sent: %s", reminder.key, error)
                 result.errors.append(f"{reminder.key}: {error}")
                 retry_later(reminder, now, error, result)
                 mail.close()  # a broken connection is reopened for the next message
                 continue
-            mark(
-                reminder,
-                status=Reminder.Status.SENT,
-                sent_at=timezone.now(),
-                message_id=message.extra_headers["Message-ID"],
-                last_error="",
-            )
+            outbox.add(reminder, message.extra_headers["Message-ID"])
             result.sent += 1
+            if len(outbox) >= FLUSH_EVERY:
+                outbox.flush()
+                ours = still_ours(claimed)  # a heartbeat: stop if a stall lost us the claim
     finally:
+        outbox.flush()
         mail.close()
 
 
-def still_ours(reminder: Reminder) -> bool:
-    """The row is still claimed by this sweep: same claim time, still `sending`. Checked right
-    before sending, so a sweep that stalled past CLAIM_TIMEOUT does not send a second copy of a
-    row another sweep has reclaimed meanwhile."""
-    return Reminder.objects.filter(
-        pk=reminder.pk, status=Reminder.Status.SENDING, claimed_at=reminder.claimed_at
-    ).exists()
+FLUSH_EVERY = 25
+
+
+class SentLog:
+    """Sent reminders waiting to be marked `sent` in one UPDATE."""
+
+    def __init__(self):
+        self.rows: list[tuple[Reminder, str]] = []
+
+    def __len__(self):
+        return len(self.rows)
+
+    def add(self, reminder: Reminder, message_id: str) -> None:
+        self.rows.append((reminder, message_id))
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        claimed_at = self.rows[0][0].claimed_at
+        Reminder.objects.filter(
+            pk__in=[r.pk for r, _ in self.rows],
+            status=Reminder.Status.SENDING,
+            claimed_at=claimed_at,
+        ).update(
+            status=Reminder.Status.SENT,
+            sent_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            last_error="",
+            message_id=Case(*(When(pk=r.pk, then=Value(mid)) for r, mid in self.rows)),
+        )
+        for reminder, message_id in self.rows:
+            reminder.status = Reminder.Status.SENT
+            reminder.message_id = message_id
+        self.rows = []
+
+
+def still_ours(claimed: list[Reminder]) -> set[int]:
+    """Ids of the rows this sweep still holds: same claim time, still `sending`. Checked before
+    sending and after each flush, so a sweep that stalled past CLAIM_TIMEOUT does not send a
+    second copy of a row another sweep has reclaimed meanwhile."""
+    if not claimed:
+        return set()
+    return set(
+        Reminder.objects.filter(
+            pk__in=[r.pk for r in claimed],
+            status=Reminder.Status.SENDING,
+            claimed_at=claimed[0].claimed_at,
+        ).values_list("pk", flat=True)
+    )
 
 
 def retry_later(reminder: Reminder, now: datetime, error: Exception, result: SweepResult) -> None:
