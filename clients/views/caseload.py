@@ -19,6 +19,7 @@ def caseload(request):
     archived = request.GET.get("archived") == "1"
     rows = selectors.caseload(request.user, search=search, archived=archived)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_last_activity(page.object_list)
     return render(
         request,
         "clients/caseload.html",
