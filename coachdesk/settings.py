@@ -175,8 +175,18 @@ else:
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
-# --- Celery --------------------------------------------------------------------------------
+# --- Cache ---------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis when it is there (shared by every web process), else memory of the one dev process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- Celery --------------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL

@@ -7,3 +7,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Most tests log in many times; the throttling test turns it back on (tests/accounts).
 AXES_ENABLED = False
+# Tests read fresh figures; the dashboard's cache is tested on its own with a local cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

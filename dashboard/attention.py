@@ -19,6 +19,9 @@ from reminders.models import Reminder
 
 QUIET_AFTER = timedelta(days=14)
 OVERDUE_LOOKBACK = timedelta(days=30)
+# Each rule shows its most urgent rows; the page says how many more there are. A long caseload
+# would otherwise render hundreds of rows nobody reads (bench/README.md: 794 for 176 clients).
+PER_RULE = 15
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,18 @@ def needs_attention(coach, now: datetime | None = None) -> list[Item]:
         *quiet_clients(clients, now),
     ]
     return sorted(items, key=lambda item: (item.urgency, item.when or now))
+
+
+def shown_and_hidden(items: list[Item], per_rule: int = PER_RULE) -> tuple[list[Item], dict]:
+    """The first `per_rule` items of each rule, and how many of each rule are left out."""
+    shown, hidden, seen = [], {}, {}
+    for item in items:
+        seen[item.label] = seen.get(item.label, 0) + 1
+        if seen[item.label] <= per_rule:
+            shown.append(item)
+        else:
+            hidden[item.label] = hidden.get(item.label, 0) + 1
+    return shown, hidden
 
 
 def overdue_thank_yous(clients, now):

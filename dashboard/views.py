@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,7 +11,7 @@ from clients.models import Client
 from interviews.models import Interview
 
 from . import exports
-from .attention import needs_attention
+from .attention import needs_attention, shown_and_hidden
 from .charts import activity_chart
 from .forms import PeriodForm
 from .insights import Period, caseload_clients, funnel, weekly_activity
@@ -26,16 +27,37 @@ def _period(request) -> tuple[PeriodForm, Period]:
 def coach_home(request):
     """What needs me today, then how the caseload is doing."""
     clients = caseload_clients(request.user)
-    items = needs_attention(request.user)
+    items, hidden = shown_and_hidden(needs_attention(request.user))
+    summary = cached_caseload_summary(request.user, clients)
     return render(
         request,
         "dashboard/coach_home.html",
         {
             "items": items,
+            "hidden": hidden,
+            "n_items": len(items) + sum(hidden.values()),
             "n_clients": clients.count(),
-            "funnel": funnel(clients, Period.last_days(30)),
-            "chart": activity_chart(weekly_activity(clients)),
+            "funnel": summary["funnel"],
+            "chart": activity_chart(summary["weeks"]),
         },
+    )
+
+
+SUMMARY_SECONDS = 300
+
+
+def cached_caseload_summary(coach, clients) -> dict:
+    """The home page's 30-day funnel and weekly chart change slowly and cost the most SQL on a
+    large caseload, so they are cached per coach for five minutes (the page says so). The
+    "needs attention" list is never cached."""
+    key = f"dashboard:summary:{coach.pk}:{timezone.localdate().isoformat()}"
+    return cache.get_or_set(
+        key,
+        lambda: {
+            "funnel": funnel(clients, Period.last_days(30)),
+            "weeks": weekly_activity(clients),
+        },
+        SUMMARY_SECONDS,
     )
 
 

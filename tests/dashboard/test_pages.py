@@ -160,3 +160,45 @@ def test_the_progress_report_and_insights_render_for_a_period(coach_client, coac
     assert insights.context["period"].end - insights.context["period"].start == timedelta(364)
     assert caseload.status_code == 200
     assert '<svg viewBox="0 0 720 220"' in caseload.text
+
+
+def test_a_long_attention_list_shows_the_most_urgent_of_each_kind_and_counts_the_rest(
+    coach_client, coach
+):
+    client = ClientFactory(coach=coach)
+    for hours in range(60, 60 + 20):
+        InterviewFactory(
+            client=client,
+            status=Interview.Status.COMPLETED,
+            starts_at=timezone.now() - timedelta(hours=hours),
+        )
+
+    response = coach_client.get(reverse("dashboard:coach_home"))
+
+    assert len(response.context["items"]) == 15
+    assert response.context["hidden"] == {"Thank-you overdue": 5}
+    assert response.context["n_items"] == 20
+    assert "5 more “thank-you overdue”" in response.text
+
+
+def test_the_home_summary_is_cached_per_coach_but_the_attention_list_is_not(
+    coach_client, coach, settings, django_assert_max_num_queries
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    client = ClientFactory(coach=coach)
+    coach_client.get(reverse("dashboard:coach_home"))
+    InterviewFactory(
+        client=client,
+        status=Interview.Status.COMPLETED,
+        starts_at=timezone.now() - timedelta(hours=60),
+    )
+
+    with django_assert_max_num_queries(9):
+        response = coach_client.get(reverse("dashboard:coach_home"))
+
+    assert response.context["funnel"].interviews_held == 0  # cached for a few minutes
+    assert response.context["n_items"] == 1  # the overdue thank-you shows at once
+    caches["default"].clear()
