@@ -153,37 +153,40 @@ def interviews_soon(coach, clients, now):
         )
 
 
+# Contacts waiting longest come first; past this many the page only needs a count.
+STALLED_CANDIDATES = 200
+
+
 def stalled_outreach(clients, now):
-    """Contacts still waiting for a reply, by the same 3B7 rule as the reminders."""
-    touches = (
-        Touch.objects.filter(
-            contact__client__in=clients,
-            contact__stage=Contact.Stage.REACHED_OUT,
-            kind=Touch.Kind.OUTREACH,
-            at__gte=now - timedelta(days=30),
-            at__lte=now - timedelta(days=3),
+    """Contacts still waiting for a reply, by the same 3B7 rule as the reminders: the oldest
+    outreach first, at most STALLED_CANDIDATES of them read (in one grouped query)."""
+    contacts = (
+        Contact.objects.filter(client__in=clients, stage=Contact.Stage.REACHED_OUT)
+        .annotate(last_outreach=Max("touches__at", filter=Q(touches__kind=Touch.Kind.OUTREACH)))
+        .filter(
+            last_outreach__gte=now - timedelta(days=30), last_outreach__lte=now - timedelta(days=3)
         )
-        .select_related("contact", "contact__client", "contact__company")
-        .order_by("contact_id", "at")
+        .select_related("client", "company")
+        .order_by("last_outreach")[:STALLED_CANDIDATES]
     )
-    latest = {touch.contact_id: touch for touch in touches}
-    for touch in latest.values():
-        client = touch.contact.client
-        seven = rules.follow_up_due(outreach_at=touch.at, step=7, timezone_name=client.timezone)
-        three = rules.follow_up_due(outreach_at=touch.at, step=3, timezone_name=client.timezone)
+    for contact in contacts:
+        client = contact.client
+        sent = contact.last_outreach
+        seven = rules.follow_up_due(outreach_at=sent, step=7, timezone_name=client.timezone)
+        three = rules.follow_up_due(outreach_at=sent, step=3, timezone_name=client.timezone)
         if now >= seven.at:
             rule = FOLLOW_UP_7
         elif now >= three.at:
             rule = FOLLOW_UP_3
         else:
             continue
-        company = f" at {touch.contact.company.name}" if touch.contact.company else ""
+        company = f" at {contact.company.name}" if contact.company else ""
         yield _item(
             rule,
             client=client,
-            detail=f"{touch.contact.name}{company}, reached out {touch.at:%d %b}",
-            url=reverse("clients:contact_detail", kwargs={"contact_pk": touch.contact_id}),
-            when=touch.at,
+            detail=f"{contact.name}{company}, reached out {sent:%d %b}",
+            url=reverse("clients:contact_detail", kwargs={"contact_pk": contact.pk}),
+            when=sent,
         )
 
 
