@@ -310,6 +310,9 @@ def deliver(claimed: list[Reminder], now: datetime, result: SweepResult) -> None
                 continue
             try:
                 message = build_message(reminder)
+                # Opened here, not by send(): a connection send() opens it also closes, and the
+                # batch should share one SMTP session (open() is a no-op once open).
+                mail.open()
                 message.connection = mail
                 message.send()
             except SoftTimeLimitExceeded:
