@@ -126,7 +126,9 @@ def due_digest_occurrences(now: datetime):
     for coach in User.objects.filter(role=User.Role.COACH, is_active=True, daily_digest=True):
         local_date = timezone.localtime(now, zoneinfo.ZoneInfo(coach.timezone)).date()
         found = occurrences.digest_occurrence(coach, local_date)
-        if found and digest_has_news(coach, now):
+        # The window check first: the digest's own queries run only for coaches whose 07:30
+        # has come (bench/README.md: checking every coach every minute cost seconds per sweep).
+        if found and found.due.is_open(now) and digest_has_news(coach, now):
             yield found
 
 
