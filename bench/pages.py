@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/coachdesk_bench"
+# A Redis database of its own: the test suite and `make run` use database 0.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 PASSWORD = "coachdesk-demo"
 COACH_EMAIL = "scale-coach-1@example.com"
 CLIENT_EMAIL = "scale-client-1-1@example.com"
@@ -76,6 +78,17 @@ class Page:
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument(
+        "--redis-url",
+        default=DEFAULT_REDIS_URL,
+        help="the cache (sessions, users, pages), as in production; '' for per-process memory",
+    )
+    parser.add_argument(
+        "--page-cache-seconds",
+        type=int,
+        default=60,
+        help="PAGE_CACHE_SECONDS for the server; 0 renders every request",
+    )
     parser.add_argument("--port", type=int, default=8123)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--connections", type=int, default=8)
@@ -86,13 +99,21 @@ def parse_args():
         "--explain", action="store_true", help="print EXPLAIN ANALYZE of each page's slowest query"
     )
     parser.add_argument("--output", type=Path, help="also write the markdown table here")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="comma-separated words: load only the pages whose name contains one of them "
+        "(the empty view is always loaded, as the reference)",
+    )
     return parser.parse_args()
 
 
-def server_environment(database_url: str) -> dict:
+def server_environment(args) -> dict:
     return {
         **os.environ,
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "PAGE_CACHE_SECONDS": str(args.page_cache_seconds),
         "DJANGO_SETTINGS_MODULE": "coachdesk.settings",
         "DJANGO_ENV": "development",
         "DEBUG": "False",
@@ -134,8 +155,10 @@ def ensure_database(database_url: str) -> None:
         subprocess.run(["createdb", *args, name], check=True)
 
 
-def setup_django(database_url: str) -> None:
-    os.environ.update(server_environment(database_url))
+def setup_django(args) -> None:
+    os.environ.update(server_environment(args))
+    # Queries and the one-request time below are those of a rendered page, not a cached one.
+    os.environ["PAGE_CACHE_SECONDS"] = "0"
     # Pages link their static files; nothing here fetches them, so none need collecting.
     warnings.filterwarnings("ignore", "No directory at", UserWarning)
     import django
@@ -206,8 +229,9 @@ def request(port: int, method: str, path: str, *, cookies: dict, body: str = "")
     return response.status, content
 
 
-def log_in(port: int, email: str) -> str:
-    """A real session through the login form: GET for the CSRF token, POST, take sessionid."""
+def log_in(port: int, email: str) -> dict:
+    """A real session through the login form: GET for the CSRF token, POST. Returns the cookies a
+    browser would send from then on (session and CSRF)."""
     cookies: dict = {}
     status, html = request(port, "GET", "/accounts/login/", cookies=cookies)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
@@ -217,7 +241,7 @@ def log_in(port: int, email: str) -> str:
     status, _ = request(port, "POST", "/accounts/login/", cookies=cookies, body=urlencode(form))
     if status != 302 or "sessionid" not in cookies:
         sys.exit(f"Logging in as {email} failed (HTTP {status}).")
-    return cookies["sessionid"]
+    return {name: cookies[name] for name in ("sessionid", "csrftoken")}
 
 
 def count_queries(pages: list[Page], sessions: dict) -> None:
@@ -229,7 +253,8 @@ def count_queries(pages: list[Page], sessions: dict) -> None:
     for page in pages:
         browser = TestClient(HTTP_HOST=HOST)
         if page.session:
-            browser.cookies["sessionid"] = sessions[page.session]
+            for name, value in sessions[page.session].items():
+                browser.cookies[name] = value
         browser.get(page.path)  # once to warm caches (content types, templates)
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
@@ -267,7 +292,7 @@ def start_server(args) -> subprocess.Popen:
             "warning",
         ],
         cwd=ROOT,
-        env=server_environment(args.database_url),
+        env=server_environment(args),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -283,12 +308,12 @@ def start_server(args) -> subprocess.Popen:
     sys.exit("gunicorn did not answer /healthz within 30 s.")
 
 
-def run_wrk(wrk: str, script: str, args, page: Page, cookie: str, seconds: int) -> dict:
+def run_wrk(wrk: str, script: str, args, page: Page, cookies: dict, seconds: int) -> dict:
     command = [wrk, "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds}s"]
     # A slow page is measured, not cut off at wrk's default 2 s timeout.
     command += ["--latency", "--timeout", "60s", "-s", script]
-    if cookie:
-        command += ["-H", f"Cookie: sessionid={cookie}"]
+    if cookies:
+        command += ["-H", "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())]
     command.append(f"http://{HOST}:{args.port}{page.path}")
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     stats = dict(re.findall(r"(\w+)=(\d+)", output.split("BENCH", 1)[1]))
@@ -324,16 +349,14 @@ def load(pages: list[Page], sessions: dict, args, wrk: str) -> None:
         script.write(WRK_SCRIPT)
     try:
         for page in pages:
-            cookie = sessions.get(page.session, "")
-            status, _ = request(
-                args.port, "GET", page.path, cookies={"sessionid": cookie} if cookie else {}
-            )
+            cookies = sessions.get(page.session, {})
+            status, _ = request(args.port, "GET", page.path, cookies=dict(cookies))
             if status != 200:  # wrk would count a redirect to the login page as a success
                 sys.exit(f"{page.path} answered {status}, not 200: is the session valid?")
             print(f"  {page.name}: {page.path} ...", flush=True)
-            run_wrk(wrk, script.name, args, page, cookie, args.warmup)
+            run_wrk(wrk, script.name, args, page, cookies, args.warmup)
             wait_until_idle()
-            stats = run_wrk(wrk, script.name, args, page, cookie, args.duration)
+            stats = run_wrk(wrk, script.name, args, page, cookies, args.duration)
             wait_until_idle()
             page.failed = int(stats["non2xx"] + stats["errors"])
             page.requests_per_s = stats["rps"]
@@ -380,9 +403,12 @@ def main():
     args = parse_args()
     wrk = ensure_wrk()
     ensure_database(args.database_url)
-    setup_django(args.database_url)
+    setup_django(args)
     ensure_scale_data()
     pages = pages_to_load()
+    if args.pages:
+        wanted = [word.strip().lower() for word in args.pages.split(",") if word.strip()]
+        pages = [pages[0]] + [p for p in pages[1:] if any(w in p.name.lower() for w in wanted)]
 
     load_before = os.getloadavg()[0]
     server = start_server(args)

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    # Drops a caseload's cached pages after any write to it (clients/pagecache.py).
+    "clients.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Login throttling: last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
@@ -114,7 +116,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out login before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the logged-in user read from the cache (accounts/backends.py).
+    "accounts.backends.CachedModelBackend",
 ]
 # Login throttling: 5 wrong passwords for one email from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
@@ -180,11 +183,17 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # Redis when it is there (shared by every web process), else memory of the one dev process.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # django-redis, not Django's own RedisCache: Django's builds a new redis-py client
+        # object on every cache call, a third of a cached page's time (bench/README.md).
+        {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# How long a user's rendered page may be served again when nothing in their caseload has been
+# written since (clients/pagecache.py); only what time alone changes can be this old. 0: off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # --- Celery --------------------------------------------------------------------------------
 if REDIS_URL:
@@ -228,6 +237,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # --- Security ------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are written to the database and read from the cache (Redis in production): a
+# logged-in request then needs no query for its session, and a cache flush logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

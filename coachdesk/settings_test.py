@@ -9,3 +9,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 AXES_ENABLED = False
 # Tests read fresh figures; the dashboard's cache is tested on its own with a local cache.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# Pages render on every request; tests/clients/test_pagecache.py turns the page cache on.
+PAGE_CACHE_SECONDS = 0

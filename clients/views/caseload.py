@@ -9,11 +9,13 @@ from ..access import coach_required, get_client
 from ..forms import ClientForm
 from ..invitations import invitation_latest
 from ..models import Client
+from ..pagecache import cached_page
 
 PAGE_SIZE = 25
 
 
 @coach_required
+@cached_page
 def caseload(request):
     search = request.GET.get("q", "").strip()
     archived = request.GET.get("archived") == "1"
@@ -62,6 +64,7 @@ def client_edit(request, client_pk):
 
 
 @coach_required
+@cached_page
 def client_detail(request, client_pk):
     client = get_client(request.user, client_pk)
     return render(

@@ -92,7 +92,7 @@ def invitation_accept(request, token):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.CachedModelBackend")
             return _welcome(request, user)
     return _accept_page(request, invitation, "form", form=form)
 

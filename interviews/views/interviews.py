@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clients.access import get_client, require_coach
+from clients.pagecache import cached_page
 
 from .. import scheduling, selectors
 from ..access import get_chosen_question, get_interview
@@ -60,6 +61,7 @@ def interview_schedule(request, client_pk):
 
 
 @login_required
+@cached_page
 def interview_detail(request, interview_pk):
     """The prep page: the client's main page for one interview."""
     interview = get_interview(request.user, interview_pk)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clients.models import Client
+from clients.pagecache import invalidate_all
 from coachdesk.demo.interviews import seed_interviews
 from coachdesk.demo.reminders import seed_reminders
 from coachdesk.demo.workspace import seed_workspace
@@ -89,6 +90,7 @@ class Command(BaseCommand):
         seed_interviews()
         seed_reminders()
 
+        invalidate_all()  # pages cached before this run no longer match
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(
             f"  Log in at /accounts/login/ as {', '.join(logins)} (password: {DEMO_PASSWORD})"

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.timezones import NonExistentLocalTime, local_to_utc
 from clients.models import Client, Company, Contact, Touch
+from clients.pagecache import invalidate_all
 from interviews.models import Debrief, Interview, InterviewQuestion, Question, QuestionBank
 from reminders.models import Reminder
 
@@ -634,6 +635,7 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         for name, count in tally.counts.items():
             self.stdout.write(f"  {name:<36} {count:>9,}")
+        invalidate_all()  # pages cached before this run no longer match
         self.stdout.write(self.style.SUCCESS(f"Scale data ready in {elapsed:.1f} s."))
         if sizes.coaches and sizes.clients:
             self.stdout.write(

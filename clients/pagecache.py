@@ -1,0 +1,143 @@
+"""A short-lived cache of whole pages, per user, dropped by every write to their caseload.
+
+The busiest pages (coach home, caseload, client page, prep page, client home) are read far more
+often than anything on them changes, and rendering them costs 10-40 ms of Python on a large
+caseload (bench/README.md). `cached_page` keeps a user's rendered page for
+PAGE_CACHE_SECONDS (a minute by default) under a key of that user, their CSRF cookie and the full
+path, so nobody else can ever be served it and its form tokens stay valid.
+
+What keeps it honest:
+
+- Every write to a caseload arrives as a POST (or another unsafe method) from its coach, one of
+  their clients, or staff in the admin. `PageCacheMiddleware` then changes the generation of
+  every user who may see it (the coach and the clients who log in; or everyone, for the admin
+  and for anonymous writes), and every page rendered before that write stops matching. A coach
+  who saves something and is sent back to the page sees the change at once, and so does their
+  client.
+- Writes without a request (the reminder sweep, management commands) call `invalidate_all()`.
+- The generations are read before the view runs: a write that lands while a page renders
+  leaves that page stale-stamped, so it is not served again.
+- What only time changes ("interview today", "overdue by 49 h") is at most PAGE_CACHE_SECONDS
+  old. Pages with a one-off message (after a redirect) are never cached or served from cache.
+- With the test settings' dummy cache, or PAGE_CACHE_SECONDS=0, every request renders.
+"""
+
+import hashlib
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+
+from .models import Client
+
+ALL = "pagecache:gen:all"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+
+def _user_key(user_id) -> str:
+    return f"pagecache:gen:user:{user_id}"
+
+
+def _page_key(user_id, csrf_cookie: str, path: str) -> str:
+    digest = hashlib.sha256(f"{user_id}\0{csrf_cookie}\0{path}".encode()).hexdigest()
+    return f"pagecache:page:{user_id}:{digest}"
+
+
+def users_sharing_caseload(user) -> list[int]:
+    """Everyone whose pages may show what this user writes: a coach and the clients of their
+    caseload who log in; for a client, themselves and their coach."""
+    if user.is_coach:
+        clients = Client.objects.filter(coach=user, user__isnull=False)
+        return [user.pk, *clients.values_list("user_id", flat=True)]
+    if user.is_client:
+        coach_ids = Client.objects.filter(user=user).values_list("coach_id", flat=True)
+        return [user.pk, *coach_ids]
+    return [user.pk]
+
+
+def invalidate_users(user_ids) -> None:
+    cache.set_many({_user_key(user_id): uuid.uuid4().hex for user_id in user_ids}, None)
+
+
+def invalidate_all() -> None:
+    """For writes made outside a request: every cached page stops matching."""
+    cache.set(ALL, uuid.uuid4().hex, None)
+
+
+def _stamps(keys: list[str]) -> dict:
+    """The current generation of each key, creating the ones missing: a page is never stored
+    against "no generation yet", which an evicted key would match again later."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, uuid.uuid4().hex, None)
+    return found if len(found) == len(keys) else cache.get_many(keys)
+
+
+def _pending_messages(request) -> int:
+    return len(get_messages(request))
+
+
+def cached_page(view):
+    """Serve this GET view from the user's page cache when nothing it shows has changed."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        seconds = settings.PAGE_CACHE_SECONDS
+        user = request.user
+        csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        if (
+            not seconds
+            or request.method != "GET"
+            or not user.is_authenticated
+            or not csrf_cookie
+            or _pending_messages(request)
+        ):
+            return view(request, *args, **kwargs)
+
+        key = _page_key(user.pk, csrf_cookie, request.get_full_path())
+        stamp_keys = [ALL, _user_key(user.pk)]
+        found = cache.get_many([key, *stamp_keys])  # one round trip
+        entry = found.pop(key, None)
+        if entry is not None and entry[0] == found:
+            stamps, content, content_type = entry
+            response = HttpResponse(content, content_type=content_type)
+            patch_cache_control(response, private=True)
+            return response
+
+        stamps = found if len(found) == len(stamp_keys) else _stamps(stamp_keys)
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not _pending_messages(request)
+        ):
+            cache.set(key, (stamps, response.content, response["Content-Type"]), seconds)
+        patch_cache_control(response, private=True)
+        return response
+
+    return wrapped
+
+
+class PageCacheMiddleware:
+    """After any unsafe request, drop the cached pages of everyone it may have changed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in SAFE_METHODS and settings.PAGE_CACHE_SECONDS:
+            user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated or user.is_staff:
+                # Anonymous (an invitation accepted, a reminder link) or the admin: it may
+                # touch any caseload.
+                invalidate_all()
+            else:
+                invalidate_users(users_sharing_caseload(user))
+        return response
