@@ -58,7 +58,9 @@ def clients_for_coach(user):
 def client_profile_for(user) -> Client:
     """The Client record a client user may see (their own), or 404."""
     require_client(user)
-    return get_object_or_404(Client.objects.select_related("coach"), user=user)
+    client = get_object_or_404(Client.objects.select_related("coach"), user=user)
+    user.client_profile = client  # the portal's navigation reads it: no second query
+    return client
 
 
 def get_client(user, pk) -> Client:

@@ -180,14 +180,18 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Cache ---------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-# Redis when it is there (shared by every web process), else memory of the one dev process.
+# Redis when it is there (shared by every web process and worker).
 CACHES = {
     "default": (
         # django-redis, not Django's own RedisCache: Django's builds a new redis-py client
         # object on every cache call, a third of a cached page's time (bench/README.md).
         {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Files under var/, so that the embedded worker's changes reach the web process too.
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
     )
 }
 
