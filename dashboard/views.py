@@ -8,10 +8,11 @@ from django.utils.text import slugify
 from clients import selectors as client_selectors
 from clients.access import client_profile_for, client_required, coach_required, get_client
 from clients.models import Client
+from clients.pagecache import cached_page
 from interviews.models import Interview
 
 from . import exports
-from .attention import needs_attention, shown_and_hidden
+from .attention import attention_for
 from .charts import activity_chart
 from .forms import PeriodForm
 from .insights import Period, caseload_clients, funnel, weekly_activity
@@ -24,18 +25,19 @@ def _period(request) -> tuple[PeriodForm, Period]:
 
 
 @coach_required
+@cached_page
 def coach_home(request):
     """What needs me today, then how the caseload is doing."""
     clients = caseload_clients(request.user)
-    items, hidden = shown_and_hidden(needs_attention(request.user))
+    attention = attention_for(request.user)
     summary = cached_caseload_summary(request.user, clients)
     return render(
         request,
         "dashboard/coach_home.html",
         {
-            "items": items,
-            "hidden": hidden,
-            "n_items": len(items) + sum(hidden.values()),
+            "items": attention.items,
+            "hidden": attention.hidden,
+            "n_items": attention.total,
             "n_clients": clients.count(),
             "funnel": summary["funnel"],
             "chart": activity_chart(summary["weeks"]),
@@ -49,7 +51,8 @@ SUMMARY_SECONDS = 300
 def cached_caseload_summary(coach, clients) -> dict:
     """The home page's 30-day funnel and weekly chart change slowly and cost the most SQL on a
     large caseload, so they are cached per coach for five minutes (the page says so). The
-    "needs attention" list is never cached."""
+    "needs attention" list is only ever a minute old (the whole page's cache, see
+    clients/pagecache.py)."""
     key = f"dashboard:summary:{coach.pk}:{timezone.localdate().isoformat()}"
     return cache.get_or_set(
         key,
@@ -98,6 +101,7 @@ def client_insights(request, client_pk):
 
 
 @client_required
+@cached_page
 def client_home(request):
     client = client_profile_for(request.user)
     clients = Client.objects.filter(pk=client.pk)

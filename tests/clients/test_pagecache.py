@@ -173,18 +173,24 @@ def test_turned_off_every_request_renders(client, coach, settings):
 
 @pytest.mark.parametrize(
     "name",
-    ["clients:caseload", "clients:client_detail", "interviews:interview_detail"],
+    [
+        "dashboard:coach_home",
+        "clients:caseload",
+        "clients:client_detail",
+        "interviews:interview_detail",
+        "dashboard:client_home",
+    ],
 )
 def test_the_busy_pages_are_cached(client, coach, name):
-    record = ClientFactory(coach=coach)
+    record = PortalClientFactory(coach=coach)
     interview = InterviewFactory(client=record)
     kwargs = {
-        "clients:caseload": {},
         "clients:client_detail": {"client_pk": record.pk},
         "interviews:interview_detail": {"interview_pk": interview.pk},
-    }[name]
+    }.get(name, {})
     url = reverse(name, kwargs=kwargs)
-    client.force_login(coach, backend=CACHED_BACKEND)
+    user = record.user if name == "dashboard:client_home" else coach
+    client.force_login(user, backend=CACHED_BACKEND)
     first = warm(client, url)
 
     response = client.get(url)
