@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from clients.models import Contact, Touch
 from clients.outreach import outreach_mailto_url
 from interviews.checklist import checklist_items
 from interviews.debriefs import debrief_is_written, thank_you_due_by
-from interviews.models import Debrief, Interview
+from interviews.models import Debrief, Interview, Referral
 
 from .digest import digest_for
 from .links import Action, link_url
@@ -108,7 +109,27 @@ def render_text(template_name: str, context: dict) -> str:
 
 
 def _debrief_of(interview: Interview) -> Debrief | None:
-    return Debrief.objects.filter(interview=interview).first()
+    """The debrief loaded with the reminder (the sweep's claim selects `interview__debrief`),
+    or read here for a reminder loaded without it."""
+    try:
+        return interview.debrief
+    except Debrief.DoesNotExist:
+        return None
+
+
+def referrals_prefetch() -> Prefetch:
+    """The people referred in each reminder's interview, in the order they were added, as the
+    thank-you draft names them. The sweep's claim prefetches them for its whole batch: one query
+    per batch, not one per email."""
+    return Prefetch(
+        "interview__referrals", queryset=Referral.objects.select_related("contact").order_by("pk")
+    )
+
+
+def _referrals_of(reminder: Reminder) -> list[Referral]:
+    # Reads nothing when the claim prefetched them already.
+    prefetch_related_objects([reminder], referrals_prefetch())
+    return list(reminder.interview.referrals.all())
 
 
 def _mailto(contact: Contact, subject: str, body: str) -> str:
@@ -135,7 +156,7 @@ def prep_context(reminder: Reminder, context: dict) -> dict:
 def thank_you_context(reminder: Reminder, context: dict) -> dict:
     interview, contact = reminder.interview, reminder.contact
     debrief = _debrief_of(interview)
-    referred = interview.referrals.select_related("contact").order_by("pk")
+    referred = _referrals_of(reminder)
     draft = render_text(
         "reminders/emails/_thank_you_draft.txt",
         context

@@ -17,23 +17,23 @@ Delivery is exactly-once as far as a database can make it:
 import logging
 import smtplib
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Case, F, Max, OuterRef, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client, Contact, Touch
-from clients.services import contact_close
 from interviews.models import Interview
 
 from . import occurrences, rules
 from .digest import digest_for
-from .emails import build_message
+from .emails import build_message, referrals_prefetch
 from .models import Reminder
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ INTERVIEW_PAST = rules.THANK_YOU_CAP + rules.OVERDUE_WINDOW + timedelta(hours=4)
 INTERVIEW_AHEAD = rules.PREP_LEAD + timedelta(hours=1)
 OUTREACH_PAST = timedelta(days=45)  # 14 business days + holidays of pauses, generously
 KEEP_IN_TOUCH_PAST = timedelta(weeks=16)
+KEEP_IN_TOUCH_SOONEST = timedelta(weeks=4)  # the shortest keep_in_touch_weeks a client picks
 
 
 @dataclass
@@ -100,24 +101,30 @@ def due_follow_up_occurrences(now: datetime):
 
 
 def due_keep_in_touch_occurrences(now: datetime):
-    latest_touch = Touch.objects.filter(contact=OuterRef("pk")).order_by("-at", "-pk")
-    contacts = (
-        Contact.objects.filter(
-            stage__in=occurrences.KEEP_IN_TOUCH_STAGES,
-            client__status=Client.Status.ACTIVE,
-            client__remind_keep_in_touch=True,
-        )
-        .annotate(last_touch_pk=Subquery(latest_touch.values("pk")[:1]))
-        .annotate(last_touch_at=Max("touches__at"))
-        .filter(
-            last_touch_at__gte=now - KEEP_IN_TOUCH_PAST,
-            last_touch_at__lte=now - timedelta(weeks=4),
-        )
-        .select_related("client", "company")
+    """Contacts whose latest touch falls in the candidate range, with that touch. Read from the
+    touches of the range, not from every touch the contacts ever had: a touch is a contact's
+    latest when no newer one exists (newer by `at`, then by pk, as everywhere else), so the
+    work follows the touches of the range, not the length of the history."""
+    since = now - KEEP_IN_TOUCH_PAST
+    newer = (
+        Touch.objects.filter(contact=OuterRef("contact"))
+        .filter(Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk")))
+        .filter(at__gte=since)  # implied, and it keeps older touches out of PostgreSQL's way
     )
-    for contact in contacts:
-        last = Touch(pk=contact.last_touch_pk, contact=contact, at=contact.last_touch_at)
-        found = occurrences.keep_in_touch_occurrence(contact, last)
+    latest_touches = (
+        Touch.objects.filter(
+            at__gte=since,
+            at__lte=now - KEEP_IN_TOUCH_SOONEST,
+            contact__stage__in=occurrences.KEEP_IN_TOUCH_STAGES,
+            contact__client__status=Client.Status.ACTIVE,
+            contact__client__remind_keep_in_touch=True,
+        )
+        .filter(~Exists(newer))
+        .order_by()
+        .select_related("contact", "contact__client", "contact__company")
+    )
+    for touch in latest_touches:
+        found = occurrences.keep_in_touch_occurrence(touch.contact, touch)
         if found:
             yield found
 
@@ -178,8 +185,10 @@ def claim_due_reminders(now: datetime, limit: int = BATCH_SIZE) -> list[Reminder
         )
     if not ids:
         return []
+    # Everything the batch's emails read, so that building them runs no query of its own.
     return list(
-        Reminder.objects.filter(pk__in=ids).select_related(
+        Reminder.objects.filter(pk__in=ids)
+        .select_related(
             "client",
             "client__coach",
             "coach",
@@ -188,6 +197,7 @@ def claim_due_reminders(now: datetime, limit: int = BATCH_SIZE) -> list[Reminder
             "contact",
             "contact__company",
         )
+        .prefetch_related(referrals_prefetch())
     )
 
 
@@ -437,23 +447,77 @@ def mark(reminder: Reminder, **fields) -> None:
 # --- 4. Contacts that went quiet -------------------------------------------------------------
 
 
+NO_RESPONSE_NOTE = "No reply after the outreach and two follow-up reminders."
+
+
 def close_silent_contacts(now: datetime) -> int:
-    """After the 3B7 follow-ups, a contact silent for 14 business days goes to "no response"."""
-    closed = 0
-    for contact, outreach in latest_outreach_per_contact(now, since=OUTREACH_PAST):
-        if contact.touches.filter(at__gt=outreach.at).exclude(kind=Touch.Kind.FOLLOW_UP).exists():
-            continue
-        deadline = rules.no_response_at(
-            outreach_at=outreach.at, timezone_name=contact.client.timezone
+    """After the 3B7 follow-ups, a contact silent for 14 business days goes to "no response".
+
+    A fixed number of queries however many contacts wait: one read, then, for all the contacts
+    it closes at once, a locking re-read, one UPDATE and one INSERT.
+    """
+    since = now - OUTREACH_PAST
+    word_since = (
+        Touch.objects.filter(contact=OuterRef("contact"), at__gt=OuterRef("at"))
+        # Implied by the line above; stated, it lets PostgreSQL look up each waiting contact's
+        # recent touches by index instead of hashing every touch ever logged.
+        .filter(at__gte=since)
+        .exclude(kind=Touch.Kind.FOLLOW_UP)
+    )
+    # The outreach touches with nothing but follow-ups after them. Any earlier outreach has the
+    # latest one after it, so these are the latest outreach of each contact still silent (two
+    # at the same moment give the same deadline).
+    unanswered = (
+        Touch.objects.filter(
+            kind=Touch.Kind.OUTREACH,
+            at__gte=since,
+            at__lte=now,
+            contact__stage=Contact.Stage.REACHED_OUT,
+            contact__client__status=Client.Status.ACTIVE,
         )
-        if now >= deadline:
-            contact_close(
-                contact=contact,
-                stage=Contact.Stage.NO_RESPONSE,
-                note="No reply after the outreach and two follow-up reminders.",
+        .filter(~Exists(word_since))
+        .order_by()
+        .values_list("contact_id", "at", "contact__client__timezone")
+    )
+    silent = {
+        contact_id
+        for contact_id, outreach_at, timezone_name in unanswered
+        if now >= rules.no_response_at(outreach_at=outreach_at, timezone_name=timezone_name)
+    }
+    if not silent:
+        return 0
+    return close_as_no_response(silent)
+
+
+def close_as_no_response(contact_ids: Iterable[int]) -> int:
+    """What clients.services.contact_close does to one contact (the stage, then a touch saying
+    why), for many contacts in one UPDATE and one INSERT. A contact that left "reached out"
+    since it was read (a reply was logged meanwhile) is left alone: the rows are re-read under
+    a lock first."""
+    with transaction.atomic():
+        closing = list(
+            Contact.objects.select_for_update()
+            .filter(pk__in=contact_ids, stage=Contact.Stage.REACHED_OUT)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not closing:
+            return 0
+        moment = timezone.now()
+        Contact.objects.filter(pk__in=closing).update(
+            stage=Contact.Stage.NO_RESPONSE, updated_at=moment
+        )
+        Touch.objects.bulk_create(
+            Touch(
+                contact_id=contact_id,
+                kind=Touch.Kind.OTHER,
+                channel=Touch.Channel.OTHER,
+                at=moment,
+                note=NO_RESPONSE_NOTE,
             )
-            closed += 1
-    return closed
+            for contact_id in closing
+        )
+    return len(closing)
 
 
 def run_sweep(now: datetime | None = None, *, max_batches: int = 50) -> SweepResult:

@@ -1,0 +1,309 @@
+"""The sweep runs every minute on the whole installation: each step reads and writes in a fixed
+number of queries, however many contacts, touches or reminders there are, and still picks
+exactly the same contacts and reminders. (How long the queries take is measured in bench/.)"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+
+from clients.models import Client, Contact, Touch
+from interviews.models import Interview, Referral
+from reminders import occurrences
+from reminders.sweep import (
+    SweepResult,
+    claim_due_reminders,
+    close_as_no_response,
+    close_silent_contacts,
+    deliver,
+    due_keep_in_touch_occurrences,
+    record_due_reminders,
+)
+from tests.factories import (
+    ClientFactory,
+    CoachFactory,
+    ContactFactory,
+    DebriefFactory,
+    InterviewFactory,
+    TouchFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# The read, then a savepoint, the locking re-read, the UPDATE, the INSERT and the release.
+CLOSE_QUERIES = 6
+# The claim (a savepoint, the locking SELECT, the UPDATE, the release, the batch with its
+# referrals), then delivery (fresh state, the claim check, the marks).
+THANK_YOU_BATCH_QUERIES = 9
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(datetime(2026, 6, 1, 9, 0, tzinfo=UTC), tick=False) as traveller:
+        yield traveller
+
+
+def waiting_contact(client, outreach_at) -> Contact:
+    contact = ContactFactory(client=client, stage=Contact.Stage.REACHED_OUT)
+    TouchFactory(contact=contact, kind=Touch.Kind.OUTREACH, at=outreach_at)
+    return contact
+
+
+def no_response() -> set[int]:
+    return set(Contact.objects.filter(stage=Contact.Stage.NO_RESPONSE).values_list("pk", flat=True))
+
+
+def closed_at(clock, now) -> set[int]:
+    """The contacts closed once the sweep has run at `now`, with the clock there too."""
+    clock.move_to(now)
+    close_silent_contacts(now)
+    return no_response()
+
+
+# --- Contacts that went quiet ------------------------------------------------------------------
+
+# Friday 5 June 2026, 23:30 UTC: Friday 16:30 in Los Angeles, already Saturday 00:30 in London.
+LATE_FRIDAY = datetime(2026, 6, 5, 23, 30, tzinfo=UTC)
+# 14 business days later in London: Thursday 25 June, moved to 08:00 London (07:00 UTC).
+LONDON_DEADLINE = datetime(2026, 6, 25, 7, 0, tzinfo=UTC)
+# In Los Angeles: Thursday 25 June, 16:30 local (23:30 UTC).
+LOS_ANGELES_DEADLINE = datetime(2026, 6, 25, 23, 30, tzinfo=UTC)
+
+
+def test_a_silent_contact_is_closed_at_its_deadline_and_not_a_minute_before(clock):
+    client = ClientFactory(timezone="Europe/London")
+    contact = waiting_contact(client, LATE_FRIDAY)
+
+    assert closed_at(clock, LONDON_DEADLINE - timedelta(minutes=1)) == set()
+    assert closed_at(clock, LONDON_DEADLINE) == {contact.pk}
+
+
+def test_each_contact_is_closed_at_the_deadline_in_its_clients_timezone(clock):
+    in_london = waiting_contact(ClientFactory(timezone="Europe/London"), LATE_FRIDAY)
+    in_los_angeles = waiting_contact(ClientFactory(timezone="America/Los_Angeles"), LATE_FRIDAY)
+
+    assert closed_at(clock, LONDON_DEADLINE) == {in_london.pk}
+    assert closed_at(clock, LOS_ANGELES_DEADLINE - timedelta(minutes=1)) == {in_london.pk}
+    assert closed_at(clock, LOS_ANGELES_DEADLINE) == {in_london.pk, in_los_angeles.pk}
+
+
+def test_only_the_contacts_silent_since_their_latest_outreach_are_closed(clock):
+    client = ClientFactory(timezone="Europe/London")
+    silent = waiting_contact(client, LATE_FRIDAY)
+    followed_up = waiting_contact(client, LATE_FRIDAY)
+    TouchFactory(contact=followed_up, kind=Touch.Kind.FOLLOW_UP, at=LATE_FRIDAY + timedelta(days=5))
+    replied = waiting_contact(client, LATE_FRIDAY)
+    TouchFactory(contact=replied, kind=Touch.Kind.REPLY, at=LATE_FRIDAY + timedelta(days=12))
+    written_again = waiting_contact(client, LATE_FRIDAY)
+    TouchFactory(
+        contact=written_again, kind=Touch.Kind.OUTREACH, at=LATE_FRIDAY + timedelta(days=3)
+    )
+    archived = waiting_contact(ClientFactory(status=Client.Status.ARCHIVED), LATE_FRIDAY)
+
+    # Follow-ups do not count as an answer; a reply and a newer outreach do (the newer one
+    # starts its own 14 days); an archived client's contacts are left as they are.
+    assert closed_at(clock, LONDON_DEADLINE) == {silent.pk, followed_up.pk}
+    archived.refresh_from_db()
+    assert archived.stage == Contact.Stage.REACHED_OUT
+
+
+def test_closing_a_contact_logs_why_as_closing_it_by_hand_does(clock):
+    contact = waiting_contact(ClientFactory(timezone="Europe/London"), LATE_FRIDAY)
+
+    closed_at(clock, LONDON_DEADLINE)
+
+    contact.refresh_from_db()
+    assert contact.stage == Contact.Stage.NO_RESPONSE
+    assert contact.updated_at == LONDON_DEADLINE
+    latest = contact.touches.first()
+    assert (latest.kind, latest.channel, latest.at, latest.logged_by) == (
+        Touch.Kind.OTHER,
+        Touch.Channel.OTHER,
+        LONDON_DEADLINE,
+        None,
+    )
+    assert latest.note == "No reply after the outreach and two follow-up reminders."
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_closing_silent_contacts_takes_the_same_queries_for_2_or_12(
+    clock, django_assert_max_num_queries, n
+):
+    client = ClientFactory(timezone="Europe/London")
+    silent = {waiting_contact(client, LATE_FRIDAY).pk for _ in range(n)}
+    for _ in range(n):  # and as many still waiting, whose deadline is still to come
+        waiting_contact(client, LATE_FRIDAY + timedelta(days=7))
+    clock.move_to(LONDON_DEADLINE)
+
+    with django_assert_max_num_queries(CLOSE_QUERIES):
+        assert close_silent_contacts(LONDON_DEADLINE) == n
+
+    assert no_response() == silent
+
+
+def test_with_no_contact_past_its_deadline_nothing_is_written(clock, django_assert_max_num_queries):
+    waiting_contact(ClientFactory(timezone="Europe/London"), LATE_FRIDAY)
+    clock.move_to(LONDON_DEADLINE - timedelta(minutes=1))
+
+    with django_assert_max_num_queries(1):
+        assert close_silent_contacts(LONDON_DEADLINE - timedelta(minutes=1)) == 0
+
+
+def test_a_contact_that_replied_after_it_was_read_is_not_closed(clock):
+    contact = waiting_contact(ClientFactory(timezone="Europe/London"), LATE_FRIDAY)
+    clock.move_to(LONDON_DEADLINE)
+    # The reply is logged between the sweep's read and its write.
+    Contact.objects.filter(pk=contact.pk).update(stage=Contact.Stage.REPLIED)
+
+    assert close_as_no_response([contact.pk]) == 0
+    contact.refresh_from_db()
+    assert contact.stage == Contact.Stage.REPLIED
+    assert not contact.touches.filter(kind=Touch.Kind.OTHER).exists()
+
+
+# --- Keep-in-touch candidates ------------------------------------------------------------------
+
+# Monday 27 July 2026, 10:00 in London: 8 weeks after Monday 1 June, 10:00.
+KEEP_IN_TOUCH_NOW = datetime(2026, 7, 27, 9, 0, tzinfo=UTC)
+EIGHT_WEEKS_AGO = KEEP_IN_TOUCH_NOW - timedelta(weeks=8)
+LONG_AGO = KEEP_IN_TOUCH_NOW - timedelta(weeks=40)
+
+
+@pytest.fixture
+def keeps_in_touch(db):
+    return ClientFactory(timezone="Europe/London", keep_in_touch_weeks=8)
+
+
+def interviewed(client, *touched_at) -> tuple[Contact, list[Touch]]:
+    contact = ContactFactory(client=client, stage=Contact.Stage.THANKED)
+    touches = [TouchFactory(contact=contact, kind=Touch.Kind.UPDATE, at=at) for at in touched_at]
+    return contact, touches
+
+
+def keep_in_touch_keys(now) -> set[str]:
+    return {found.key for found in due_keep_in_touch_occurrences(now)}
+
+
+def key_for(contact, touch) -> str:
+    return occurrences.keep_in_touch_occurrence(contact, touch).key
+
+
+def test_a_contact_touched_long_ago_and_again_in_the_window_is_counted_from_the_newer_touch(
+    keeps_in_touch,
+):
+    contact, (_, newer) = interviewed(keeps_in_touch, LONG_AGO, EIGHT_WEEKS_AGO)
+
+    assert keep_in_touch_keys(KEEP_IN_TOUCH_NOW) == {key_for(contact, newer)}
+    (found,) = due_keep_in_touch_occurrences(KEEP_IN_TOUCH_NOW)
+    assert found.due.is_open(KEEP_IN_TOUCH_NOW)
+
+
+def test_a_contact_last_touched_long_before_the_window_is_not_a_candidate(keeps_in_touch):
+    interviewed(keeps_in_touch, LONG_AGO - timedelta(weeks=2), LONG_AGO)
+
+    assert keep_in_touch_keys(KEEP_IN_TOUCH_NOW) == set()
+
+
+def test_a_touch_after_the_window_restarts_the_count(keeps_in_touch):
+    interviewed(keeps_in_touch, EIGHT_WEEKS_AGO, KEEP_IN_TOUCH_NOW - timedelta(weeks=1))
+
+    assert keep_in_touch_keys(KEEP_IN_TOUCH_NOW) == set()
+
+
+def test_the_candidate_range_runs_from_16_weeks_to_4_weeks_before_now(keeps_in_touch):
+    # The range is wide enough for every client's weeks and for a snooze: the rule decides
+    # later whether each one is due (here: not yet, or no longer).
+    edges = [
+        KEEP_IN_TOUCH_NOW - timedelta(weeks=16),
+        KEEP_IN_TOUCH_NOW - timedelta(weeks=4),
+    ]
+    inside = [interviewed(keeps_in_touch, LONG_AGO, at) for at in edges]
+    interviewed(keeps_in_touch, KEEP_IN_TOUCH_NOW - timedelta(weeks=16, seconds=1))
+    interviewed(keeps_in_touch, KEEP_IN_TOUCH_NOW - timedelta(weeks=4) + timedelta(seconds=1))
+
+    assert keep_in_touch_keys(KEEP_IN_TOUCH_NOW) == {
+        key_for(contact, touches[-1]) for contact, touches in inside
+    }
+
+
+def test_of_two_touches_at_the_same_moment_the_one_logged_last_counts(keeps_in_touch):
+    contact, (_, last) = interviewed(keeps_in_touch, EIGHT_WEEKS_AGO, EIGHT_WEEKS_AGO)
+
+    assert keep_in_touch_keys(KEEP_IN_TOUCH_NOW) == {key_for(contact, last)}
+
+
+def test_keep_in_touch_follows_the_stage_and_the_clients_switches(keeps_in_touch):
+    replied, _ = interviewed(keeps_in_touch, EIGHT_WEEKS_AGO)
+    Contact.objects.filter(pk=replied.pk).update(stage=Contact.Stage.REPLIED)
+    turned_off = ClientFactory(timezone="Europe/London", remind_keep_in_touch=False)
+    interviewed(turned_off, EIGHT_WEEKS_AGO)
+    archived = ClientFactory(timezone="Europe/London", status=Client.Status.ARCHIVED)
+    interviewed(archived, EIGHT_WEEKS_AGO)
+
+    assert keep_in_touch_keys(KEEP_IN_TOUCH_NOW) == set()
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_keep_in_touch_candidates_are_one_query_for_2_or_12_contacts(
+    keeps_in_touch, django_assert_max_num_queries, n
+):
+    expected = set()
+    for weeks_ago in range(n):
+        contact, (*_, latest) = interviewed(
+            keeps_in_touch, LONG_AGO, EIGHT_WEEKS_AGO - timedelta(days=weeks_ago)
+        )
+        expected.add(key_for(contact, latest))
+
+    with django_assert_max_num_queries(1):
+        assert keep_in_touch_keys(KEEP_IN_TOUCH_NOW) == expected
+
+
+# --- Thank-you emails, a batch at a time -------------------------------------------------------
+
+# Tuesday 10 March 2026, noon UTC; the interviews below ended 24 hours before.
+THANK_YOU_NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def interviews_awaiting_thank_you(count: int) -> list[Interview]:
+    """`count` completed interviews, each of its own client, with a debrief and two referrals."""
+    coach = CoachFactory(timezone="UTC", daily_digest=False)
+    interviews = []
+    for n in range(count):
+        client = ClientFactory(coach=coach, timezone="UTC")
+        interview = InterviewFactory(
+            client=client,
+            contact=ContactFactory(client=client, name=f"Sam {n}"),
+            starts_at=THANK_YOU_NOW - timedelta(hours=24, minutes=30),
+            duration_minutes=30,
+            status=Interview.Status.COMPLETED,
+        )
+        DebriefFactory(interview=interview, highlights=f"What stayed with me, part {n}.")
+        for name in (f"Lena {n}", f"Omar {n}"):
+            Referral.objects.create(
+                interview=interview, contact=ContactFactory(client=client, name=name)
+            )
+        interviews.append(interview)
+    return interviews
+
+
+@pytest.mark.parametrize("k", [2, 12])
+def test_a_batch_of_thank_you_emails_takes_the_same_queries_for_2_or_12(
+    django_assert_max_num_queries, k
+):
+    interviews = interviews_awaiting_thank_you(k)
+    with time_machine.travel(THANK_YOU_NOW, tick=False):
+        assert record_due_reminders(THANK_YOU_NOW) == k
+        result = SweepResult()
+
+        with django_assert_max_num_queries(THANK_YOU_BATCH_QUERIES):
+            deliver(claim_due_reminders(THANK_YOU_NOW), THANK_YOU_NOW, result)
+
+    assert result.sent == k
+    # Each draft still carries its own debrief and referrals, in the order they were added.
+    body_to = {message.to[0]: message.body for message in mail.outbox}
+    for n, interview in enumerate(interviews):
+        body = body_to[interview.client.email]
+        assert "Hi Sam," in body
+        assert f"What stayed with me, part {n}." in body
+        assert f"Lena {n} and Omar {n}" in body
