@@ -1,5 +1,7 @@
 """The per-user page cache (clients/pagecache.py): served again only while nothing changed."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -198,3 +200,30 @@ def test_the_busy_pages_are_cached(client, coach, name):
     assert response.content == first.content
     assert response.templates == []  # nothing rendered
     assert "private" in response["Cache-Control"]
+
+
+def test_a_form_on_a_page_served_from_the_cache_still_passes_the_csrf_check(coach):
+    from django.test import Client as Browser
+
+    record = ClientFactory(coach=coach, name="Zoe Park")
+    browser = Browser(enforce_csrf_checks=True)
+    browser.force_login(coach)
+    url = reverse("clients:client_edit", kwargs={"client_pk": record.pk})
+    warm(browser, detail_url(record))
+    cached = browser.get(detail_url(record))
+    assert cached.templates == []  # served from the cache
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', cached.text)[1]
+
+    response = browser.post(
+        url,
+        {
+            "csrfmiddlewaretoken": token,
+            "name": "Zoe Park-Lee",
+            "email": record.email,
+            "timezone": "UTC",
+        },
+    )
+
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.name == "Zoe Park-Lee"
