@@ -7,8 +7,18 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(params=[0, 60], ids=["rendered", "page-cache"])
+def page_cache(request, settings):
+    """Once as the tests usually run, once with pages served from the per-user page cache
+    (clients/pagecache.py), as in production: its forms must work and a write must show."""
+    settings.PAGE_CACHE_SECONDS = request.param
+    if request.param:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return request.param
+
+
 def test_an_overdue_thank_you_on_the_demo_coach_home_is_marked_sent_and_leaves_the_list(
-    live_server, page
+    live_server, page, page_cache
 ):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     base = live_server.url
@@ -17,12 +27,14 @@ def test_an_overdue_thank_you_on_the_demo_coach_home_is_marked_sent_and_leaves_t
     page.get_by_label("Password").fill("coachdesk-demo")
     page.get_by_role("button", name="Log in").click()
 
+    page.reload()  # with the page cache on, this one comes from it
     overdue = page.locator(".attention-overdue_thank_you").filter(has_text="Leo Marchetti")
     expect(overdue).to_have_count(1)
     expect(overdue).to_contain_text("Thank-you overdue")
     overdue.get_by_role("link").click()
 
     expect(page.get_by_role("heading", name=re.compile("with Leo Marchetti"))).to_be_visible()
+    page.reload()
     page.get_by_role("button", name="Mark the thank-you as sent").click()
     expect(page.get_by_text(re.compile("sent on", re.I)).first).to_be_visible()
 
