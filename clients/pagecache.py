@@ -36,6 +36,9 @@ from .models import Client
 
 ALL = "pagecache:gen:all"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+# Unsafe requests that write nothing any page shows: signing in and out, asking for a password
+# reset, setting a new password (the user's save drops their cached user row by itself).
+NO_PAGE_WRITES = {"login", "logout", "password_reset", "password_reset_confirm"}
 
 
 def _user_key(user_id) -> str:
@@ -132,7 +135,12 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method not in SAFE_METHODS and settings.PAGE_CACHE_SECONDS:
+        match = request.resolver_match
+        if (
+            request.method not in SAFE_METHODS
+            and settings.PAGE_CACHE_SECONDS
+            and not (match and match.view_name in NO_PAGE_WRITES)
+        ):
             user = getattr(request, "user", None)
             if user is None or not user.is_authenticated or user.is_staff:
                 # Anonymous (an invitation accepted, a reminder link) or the admin: it may

@@ -227,3 +227,28 @@ def test_a_form_on_a_page_served_from_the_cache_still_passes_the_csrf_check(coac
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.name == "Zoe Park-Lee"
+
+
+def test_someone_signing_out_leaves_everyone_elses_pages_cached(client, coach, other_coach):
+    record = ClientFactory(coach=coach, name="Zoe Park")
+    client.force_login(coach)
+    warm(client, detail_url(record))
+    Client.objects.filter(pk=record.pk).update(name="Zoe Park-Lee")
+
+    other = type(client)()
+    other.force_login(other_coach)
+    other.post(reverse("logout"))
+
+    assert "Zoe Park-Lee" not in client.get(detail_url(record)).text
+
+
+def test_an_anonymous_write_drops_every_cached_page(client, coach):
+    """An invitation accepted or a reminder link used: no user to scope it to."""
+    record = ClientFactory(coach=coach, name="Zoe Park")
+    client.force_login(coach)
+    warm(client, detail_url(record))
+    Client.objects.filter(pk=record.pk).update(name="Zoe Park-Lee")
+
+    type(client)().post(reverse("clients:invitation_accept", kwargs={"token": "not-a-token"}))
+
+    assert "Zoe Park-Lee" in client.get(detail_url(record)).text
