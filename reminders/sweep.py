@@ -16,6 +16,7 @@ Delivery is exactly-once as far as a database can make it:
 
 import logging
 import smtplib
+import time
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ from .models import Reminder
 log = logging.getLogger(__name__)
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
+# A sweep renews its claim this often while it sends, so the claim never times out under a
+# worker that is still at it (see `hold`).
+HOLD_EVERY = CLAIM_TIMEOUT / 3
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180)]
 BATCH_SIZE = 200
 
@@ -300,9 +304,17 @@ def deliver(claimed: list[Reminder], now: datetime, result: SweepResult) -> None
     fresh_keys = current_keys(claimed)
     outbox = SentLog()
     mail = get_connection(fail_silently=False)
+    started = time.monotonic()
     try:
-        ours = still_ours(claimed)
+        ours = hold(claimed, now)
+        held_at = started
         for reminder in claimed:
+            if time.monotonic() - held_at >= HOLD_EVERY.total_seconds():
+                # Slow going (a tarpitting server, a paused machine): mark what was sent, then
+                # renew the claim, or learn that it timed out and another sweep has the rows.
+                outbox.flush()
+                held_at = time.monotonic()
+                ours = hold(claimed, now + timedelta(seconds=held_at - started))
             if reminder.pk not in ours:
                 continue  # our claim timed out and another sweep took the row over
             reason = why_not_anymore(reminder, now, fresh_keys)
@@ -339,7 +351,6 @@ def deliver(claimed: list[Reminder], now: datetime, result: SweepResult) -> None
             result.sent += 1
             if len(outbox) >= FLUSH_EVERY:
                 outbox.flush()
-                ours = still_ours(claimed)  # a heartbeat: stop if a stall lost us the claim
     finally:
         outbox.flush()
         mail.close()
@@ -381,19 +392,23 @@ class SentLog:
         self.rows = []
 
 
-def still_ours(claimed: list[Reminder]) -> set[int]:
-    """Ids of the rows this sweep still holds: same claim time, still `sending`. Checked before
-    sending and after each flush, so a sweep that stalled past CLAIM_TIMEOUT does not send a
-    second copy of a row another sweep has reclaimed meanwhile."""
+def hold(claimed: list[Reminder], at: datetime) -> set[int]:
+    """Renew this sweep's claim on the rows it still holds (same claim time, still `sending`)
+    until `at` + CLAIM_TIMEOUT, and return their ids.
+
+    Called before the first send and again whenever HOLD_EVERY has passed, so the claim cannot
+    time out under a sweep that is still sending, and a sweep that stalled past the timeout
+    (its rows reclaimed and sent by another) learns it before its next send: at most the one
+    message in flight during the stall can go out twice, not a whole group."""
     if not claimed:
         return set()
-    return set(
-        Reminder.objects.filter(
-            pk__in=[r.pk for r in claimed],
-            status=Reminder.Status.SENDING,
-            claimed_at=claimed[0].claimed_at,
-        ).values_list("pk", flat=True)
+    rows = Reminder.objects.filter(
+        pk__in=[r.pk for r in claimed],
+        status=Reminder.Status.SENDING,
+        claimed_at=claimed[0].claimed_at,
     )
+    rows.update(next_attempt_at=at + CLAIM_TIMEOUT)
+    return set(rows.values_list("pk", flat=True))
 
 
 def retry_later(reminder: Reminder, now: datetime, error: Exception, result: SweepResult) -> None:

@@ -395,6 +395,68 @@ def test_a_worker_still_sending_after_its_claim_timed_out_does_not_send_a_second
 
 
 @pytest.mark.django_db
+def test_a_sweep_that_stalls_mid_batch_stops_before_sending_what_another_sweep_took_over(
+    mailoutbox, monkeypatch
+):
+    completed_interviews_awaiting_thank_you(3)
+    record_due_reminders(NOW)
+    batch = claim_due_reminders(NOW)
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(sweep.time, "monotonic", lambda: clock["now"])
+    build = sweep.build_message
+    stalled = []
+
+    def slow_first_message(reminder):
+        if not stalled:
+            # The first send hangs past the claim timeout; meanwhile another sweep reclaims
+            # the batch (this row too: its claim timed out as well) and sends it.
+            stalled.append(reminder.pk)
+            clock["now"] += CLAIM_TIMEOUT.total_seconds() + 1
+            assert run_sweep(NOW + CLAIM_TIMEOUT).sent == 3
+        return build(reminder)
+
+    monkeypatch.setattr(sweep, "build_message", slow_first_message)
+    result = SweepResult()
+
+    deliver(batch, NOW, result)
+
+    # Only the message in flight during the stall goes out twice, under the same Message-ID
+    # (mail clients show it once); the stalled sweep sends nothing after it.
+    assert result.sent == 1
+    assert len(mailoutbox) == 4
+    assert len({m.extra_headers["Message-ID"] for m in mailoutbox}) == 3
+
+
+@pytest.mark.django_db
+def test_a_slow_sweep_renews_its_claim_so_no_other_sweep_takes_its_rows(monkeypatch):
+    completed_interviews_awaiting_thank_you(2)
+    record_due_reminders(NOW)
+    batch = claim_due_reminders(NOW)
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(sweep.time, "monotonic", lambda: clock["now"])
+    build = sweep.build_message
+    taken_over = []
+
+    def slow_message(reminder):
+        # Each message takes 6 minutes: without renewal the claim (10 minutes from NOW)
+        # would time out before the second one is sent. Another sweep runs meanwhile.
+        clock["now"] += 6 * 60
+        minutes = 6 * (len(taken_over) + 1)
+        taken_over.append(None)  # first: a sweep that wrongly takes the row re-enters here
+        taken_over[-1] = run_sweep(NOW + timedelta(minutes=minutes)).sent
+        return build(reminder)
+
+    monkeypatch.setattr(sweep, "build_message", slow_message)
+    result = SweepResult()
+
+    deliver(batch, NOW, result)
+
+    assert result.sent == 2
+    assert taken_over == [0, 0]  # the other sweeps at +6 and +12 minutes found nothing to take
+    assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.SENT}
+
+
+@pytest.mark.django_db
 def test_the_soft_time_limit_ends_the_sweep_instead_of_counting_as_a_failed_send(
     mailoutbox, monkeypatch
 ):

@@ -34,8 +34,8 @@ pytestmark = pytest.mark.django_db
 # The read, then a savepoint, the locking re-read, the UPDATE, the INSERT and the release.
 CLOSE_QUERIES = 6
 # The claim (a savepoint, the locking SELECT, the UPDATE, the release, the batch with its
-# referrals), then delivery (fresh state, the claim check, the marks).
-THANK_YOU_BATCH_QUERIES = 9
+# referrals), then delivery (fresh state, the claim renewed and read back, the marks).
+THANK_YOU_BATCH_QUERIES = 10
 
 
 @pytest.fixture
