@@ -6,7 +6,8 @@ Delivery is exactly-once as far as a database can make it:
 - Claiming: rows to send are locked with SELECT ... FOR UPDATE SKIP LOCKED and switched to
   `sending` in the same transaction, so two sweeps never hold the same row. A claimed row's
   `next_attempt_at` is set to the claim timeout: if the worker dies, the row becomes claimable
-  again by the same query (no separate "reclaim" pass).
+  again by the same query (no separate "reclaim" pass). A sweep still sending renews its claim
+  every HOLD_EVERY, so the claim only times out under a worker that died or stalled.
 - Sending: the row is re-checked against fresh state first (skipped, with the reason, when it
   no longer applies), then sent with a Message-ID derived from the row, then marked `sent`.
   The one duplicate no database can prevent (the SMTP server accepted, the process died before
