@@ -66,6 +66,12 @@ QUIET_CLIENT = (5, "quiet_client", "No activity for 14 days")
 INTERVIEW_THIS_WEEK = (6, "interview_this_week", "Interview this week")
 
 
+def _ago(elapsed: timedelta) -> str:
+    """Hours while the 48 h window is close ("51 h ago"), days after that ("13 days ago")."""
+    hours = int(elapsed / timedelta(hours=1))
+    return f"{hours} h ago" if hours < 72 else f"{hours // 24} days ago"
+
+
 def _item(rule, **fields) -> Item:
     urgency, kind, label = rule
     return Item(urgency=urgency, kind=kind, label=label, **fields)
@@ -161,11 +167,11 @@ def overdue_thank_yous(clients, now) -> Found:
     )
 
     def to_item(interview):
-        hours = int((now - interview.ends_at) / timedelta(hours=1))
         return _item(
             OVERDUE_THANK_YOU,
             client=interview.client,
-            detail=f"{interview.contact.name}: interview ended {hours} h ago, no thank-you yet",
+            detail=f"{interview.contact.name}: interview ended {_ago(now - interview.ends_at)}, "
+            "no thank-you yet",
             url=reverse("interviews:interview_detail", kwargs={"interview_pk": interview.pk}),
             when=interview.ends_at,
         )

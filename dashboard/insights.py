@@ -51,7 +51,7 @@ class Funnel:
         ("reached_out", "Reached out"),
         ("replied", "Replied"),
         ("interviews_held", "Interviews held"),
-        ("thank_yous_on_time", "Thank-yous on time (within 48 h)"),
+        ("thank_yous_on_time", "Thank-yous on time (within 48\u00a0h)"),
         ("referrals", "Referrals gained"),
         ("opportunities", "Opportunities"),
     ]

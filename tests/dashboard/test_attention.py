@@ -56,6 +56,18 @@ def test_a_thank_you_is_overdue_at_49_hours_not_at_47(coach, client):
     assert kinds(coach).count("overdue_thank_you") == 1
 
 
+def test_an_overdue_thank_you_says_how_late_in_hours_then_in_days(coach, client):
+    ended_hours_ago(client, 49)
+    ended_hours_ago(client, 312)
+
+    details = [item.detail for item in attention_for(coach, NOW).items]
+
+    assert [d.split("ended ")[1] for d in details] == [
+        "13 days ago, no thank-you yet",
+        "49 h ago, no thank-you yet",
+    ]
+
+
 def test_a_thank_you_marked_sent_is_not_overdue(coach, client):
     interview = ended_hours_ago(client, 60)
     Debrief.objects.create(interview=interview, thank_you_sent_at=NOW - timedelta(hours=30))
