@@ -38,9 +38,21 @@ class WeekLabel:
     label: str
 
 
+def nice_axis(highest: int) -> tuple[int, int]:
+    """The axis' top and its step between labelled lines: at most four steps of 1, 2 or 5
+    times a power of ten (3 -> 0 1 2 3; 7 -> 0 2 4 6 8; 130 -> 0 50 100 150)."""
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if highest <= 4 * step:
+                return -(-highest // step) * step, step
+        magnitude *= 10
+
+
 def activity_chart(weeks) -> dict:
     """Geometry for templates/dashboard/_activity_chart.html."""
-    top = max([1, *(getattr(w, name) for w in weeks for name, _, _ in SERIES)])
+    top, step = nice_axis(max([1, *(getattr(w, name) for w in weeks for name, _, _ in SERIES)]))
     plot_height = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
     slot = (WIDTH - MARGIN_LEFT) / max(len(weeks), 1)
     bar_width = slot * 0.8 / len(SERIES)
@@ -63,7 +75,7 @@ def activity_chart(weeks) -> dict:
         labels.append(WeekLabel(x=round(left + slot * 0.4, 1), label=f"{week.start:%d %b}"))
     ticks = [
         Tick(y=round(MARGIN_TOP + plot_height - plot_height * value / top, 1), label=value)
-        for value in sorted({0, top // 2, top})
+        for value in range(0, top + 1, step)
     ]
     return {
         "width": WIDTH,

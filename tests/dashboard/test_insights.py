@@ -89,3 +89,29 @@ def test_weekly_activity_puts_each_event_in_its_monday_week():
         (0, 1, 1),
         (1, 0, 0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("highest", "labels"),
+    [
+        (1, [0, 1]),
+        (3, [0, 1, 2, 3]),
+        (4, [0, 1, 2, 3, 4]),
+        (6, [0, 2, 4, 6]),
+        (7, [0, 2, 4, 6, 8]),
+        (19, [0, 5, 10, 15, 20]),
+        (130, [0, 50, 100, 150]),
+    ],
+)
+def test_the_chart_axis_is_labelled_at_even_steps_up_to_its_top(highest, labels):
+    from dashboard.charts import activity_chart
+    from dashboard.insights import Week
+
+    week = Week(start=date(2026, 3, 2), outreach=highest, interviews=0, thank_yous=0)
+    chart = activity_chart([week])
+
+    assert [tick.label for tick in chart["ticks"]] == labels
+    bar = chart["bars"][0]
+    top_line = chart["ticks"][-1].y
+    # The bar reaches the top line only when the highest value is the axis' top.
+    assert (bar.y == top_line) == (highest == labels[-1])
