@@ -299,16 +299,21 @@ def skip_reason(reminder: Reminder) -> str:
     return "It no longer applies."
 
 
-def deliver(claimed: list[Reminder], now: datetime, result: SweepResult) -> None:
+def deliver(
+    claimed: list[Reminder], now: datetime, result: SweepResult, started: float | None = None
+) -> None:
     """Re-check and send a claimed batch over one SMTP connection. Sent rows are recorded in
-    small groups (FLUSH_EVERY), so a crash re-sends at most that many, each with its Message-ID."""
+    small groups (FLUSH_EVERY), so a crash re-sends at most that many, each with its Message-ID.
+
+    `now` is the sweep's time; `started` the monotonic clock when the sweep began (default: now),
+    so a late batch of a long sweep renews its claim from the real time, not the sweep's start."""
     fresh_keys = current_keys(claimed)
     outbox = SentLog()
     mail = get_connection(fail_silently=False)
-    started = time.monotonic()
+    started = time.monotonic() if started is None else started
     try:
-        ours = hold(claimed, now)
-        held_at = started
+        held_at = time.monotonic()
+        ours = hold(claimed, now + timedelta(seconds=held_at - started))
         for reminder in claimed:
             if time.monotonic() - held_at >= HOLD_EVERY.total_seconds():
                 # Slow going (a tarpitting server, a paused machine): mark what was sent, then
@@ -538,12 +543,13 @@ def close_as_no_response(contact_ids: Iterable[int]) -> int:
 
 def run_sweep(now: datetime | None = None, *, max_batches: int = 50) -> SweepResult:
     now = now or timezone.now()
+    started = time.monotonic()
     result = SweepResult()
     result.recorded = record_due_reminders(now)
     for _ in range(max_batches):
         claimed = claim_due_reminders(now)
         if not claimed:
             break
-        deliver(claimed, now, result)
+        deliver(claimed, now, result, started=started)
     result.closed_no_response = close_silent_contacts(now)
     return result

@@ -457,6 +457,27 @@ def test_a_slow_sweep_renews_its_claim_so_no_other_sweep_takes_its_rows(monkeypa
 
 
 @pytest.mark.django_db
+def test_a_late_batch_of_a_long_sweep_holds_its_claim_from_the_real_time(monkeypatch):
+    completed_interviews_awaiting_thank_you(1)
+    record_due_reminders(NOW)
+    batch = claim_due_reminders(NOW)  # claimed until NOW + CLAIM_TIMEOUT
+    monkeypatch.setattr(sweep.time, "monotonic", lambda: 1000.0)
+    held_until = []
+    build = sweep.build_message
+
+    def note_the_claim(reminder):
+        held_until.append(Reminder.objects.get(pk=reminder.pk).next_attempt_at)
+        return build(reminder)
+
+    monkeypatch.setattr(sweep, "build_message", note_the_claim)
+
+    # The sweep began 8 minutes ago (its earlier batches took that long).
+    deliver(batch, NOW, SweepResult(), started=1000.0 - 8 * 60)
+
+    assert held_until == [NOW + timedelta(minutes=8) + CLAIM_TIMEOUT]
+
+
+@pytest.mark.django_db
 def test_the_soft_time_limit_ends_the_sweep_instead_of_counting_as_a_failed_send(
     mailoutbox, monkeypatch
 ):
