@@ -185,7 +185,17 @@ CACHES = {
     "default": (
         # django-redis, not Django's own RedisCache: Django's builds a new redis-py client
         # object on every cache call, a third of a cached page's time (bench/README.md).
-        {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Redis down or slow must not take the site with it: every cache read then misses
+            # (sessions and users come from the database, pages are rendered), logged below.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
         if REDIS_URL
         # Files under var/, so that the embedded worker's changes reach the web process too.
         else {
@@ -194,6 +204,8 @@ CACHES = {
         }
     )
 }
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # How long a user's rendered page may be served again when nothing in their caseload has been
 # written since (clients/pagecache.py); only what time alone changes can be this old. 0: off.
