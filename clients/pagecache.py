@@ -14,7 +14,8 @@ What keeps it honest:
   and for anonymous writes), and every page rendered before that write stops matching. A coach
   who saves something and is sent back to the page sees the change at once, and so does their
   client.
-- Writes without a request (the reminder sweep, management commands) call `invalidate_all()`.
+- Writes without a request call `invalidate_caseloads()` (the reminder sweep, which knows
+  whose reminders and contacts it changed) or `invalidate_all()` (management commands).
 - The generations are read before the view runs: a write that lands while a page renders
   leaves that page stale-stamped, so it is not served again.
 - What only time changes ("interview today", "overdue by 49 h") is at most PAGE_CACHE_SECONDS
@@ -64,6 +65,18 @@ def users_sharing_caseload(user) -> list[int]:
 
 def invalidate_users(user_ids) -> None:
     cache.set_many({_user_key(user_id): uuid.uuid4().hex for user_id in user_ids}, None)
+
+
+def invalidate_caseloads(*, clients=(), coaches=()) -> None:
+    """For writes made outside a request that know whose data they changed (the reminder
+    sweep): the pages of those clients' coaches and of everyone on those caseloads."""
+    coach_ids = set(coaches)
+    if clients:
+        coach_ids.update(Client.objects.filter(pk__in=clients).values_list("coach_id", flat=True))
+    if not coach_ids:
+        return
+    portal_users = Client.objects.filter(coach__in=coach_ids, user__isnull=False)
+    invalidate_users([*coach_ids, *portal_users.values_list("user_id", flat=True)])
 
 
 def invalidate_all() -> None:

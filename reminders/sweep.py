@@ -64,6 +64,16 @@ class SweepResult:
     failed: int = 0
     closed_no_response: int = 0
     errors: list[str] = field(default_factory=list)
+    # Whose pages may show what this sweep changed (reminder outcomes, closed contacts): the
+    # task drops their cached pages (clients/pagecache.py).
+    clients_changed: set[int] = field(default_factory=set)
+    coaches_changed: set[int] = field(default_factory=set)
+
+    def changed(self, reminder: Reminder) -> None:
+        if reminder.client_id:
+            self.clients_changed.add(reminder.client_id)
+        elif reminder.coach_id:
+            self.coaches_changed.add(reminder.coach_id)
 
 
 # --- 1. What is due -----------------------------------------------------------------------
@@ -333,10 +343,12 @@ def deliver(
                     last_error=f"{reminder.last_error} (window closed before a retry)".strip(),
                 )
                 result.failed += 1
+                result.changed(reminder)
                 continue
             if reason:
                 mark(reminder, status=Reminder.Status.SKIPPED, last_error=reason)
                 result.skipped += 1
+                result.changed(reminder)
                 continue
             try:
                 message = build_message(reminder)
@@ -355,6 +367,7 @@ def deliver(
                 continue
             outbox.add(reminder, message.extra_headers["Message-ID"])
             result.sent += 1
+            result.changed(reminder)
             if len(outbox) >= FLUSH_EVERY:
                 outbox.flush()
     finally:
@@ -418,6 +431,7 @@ def hold(claimed: list[Reminder], at: datetime) -> set[int]:
 
 
 def retry_later(reminder: Reminder, now: datetime, error: Exception, result: SweepResult) -> None:
+    result.changed(reminder)
     attempts = reminder.attempts + 1
     wait = BACKOFF[min(attempts, len(BACKOFF)) - 1]
     next_attempt = now + wait
@@ -471,7 +485,7 @@ def mark(reminder: Reminder, **fields) -> None:
 NO_RESPONSE_NOTE = "No reply after the outreach and two follow-up reminders."
 
 
-def close_silent_contacts(now: datetime) -> int:
+def close_silent_contacts(now: datetime, changed_clients: set[int] | None = None) -> int:
     """After the 3B7 follow-ups, a contact silent for 14 business days goes to "no response".
 
     A fixed number of queries however many contacts wait: one read, then, for all the contacts
@@ -507,23 +521,28 @@ def close_silent_contacts(now: datetime) -> int:
     }
     if not silent:
         return 0
-    return close_as_no_response(silent)
+    return close_as_no_response(silent, changed_clients)
 
 
-def close_as_no_response(contact_ids: Iterable[int]) -> int:
+def close_as_no_response(
+    contact_ids: Iterable[int], changed_clients: set[int] | None = None
+) -> int:
     """What clients.services.contact_close does to one contact (the stage, then a touch saying
     why), for many contacts in one UPDATE and one INSERT. A contact that left "reached out"
     since it was read (a reply was logged meanwhile) is left alone: the rows are re-read under
     a lock first."""
     with transaction.atomic():
-        closing = list(
+        rows = list(
             Contact.objects.select_for_update()
             .filter(pk__in=contact_ids, stage=Contact.Stage.REACHED_OUT)
             .order_by("pk")
-            .values_list("pk", flat=True)
+            .values_list("pk", "client_id")
         )
-        if not closing:
+        if not rows:
             return 0
+        closing = [pk for pk, _ in rows]
+        if changed_clients is not None:
+            changed_clients.update(client_id for _, client_id in rows)
         moment = timezone.now()
         Contact.objects.filter(pk__in=closing).update(
             stage=Contact.Stage.NO_RESPONSE, updated_at=moment
@@ -551,5 +570,5 @@ def run_sweep(now: datetime | None = None, *, max_batches: int = 50) -> SweepRes
         if not claimed:
             break
         deliver(claimed, now, result, started=started)
-    result.closed_no_response = close_silent_contacts(now)
+    result.closed_no_response = close_silent_contacts(now, result.clients_changed)
     return result

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from clients.pagecache import invalidate_all
+from clients.pagecache import invalidate_caseloads
 
 from .sweep import run_sweep
 
@@ -10,12 +10,9 @@ def sweep() -> dict:
     """Beat runs this every minute. Reminders are never scheduled with eta/countdown: the
     database is the queue (see reminders/sweep.py), so a restarted Redis or worker loses nothing."""
     result = run_sweep()
-    if (
-        any((result.recorded, result.sent, result.skipped, result.retried, result.failed))
-        or result.closed_no_response
-    ):
-        # Reminder states and closed contacts show on the coaches' and clients' pages.
-        invalidate_all()
+    # Reminder outcomes and closed contacts show on those caseloads' pages; nobody else's
+    # cached pages are dropped.
+    invalidate_caseloads(clients=result.clients_changed, coaches=result.coaches_changed)
     return {
         "recorded": result.recorded,
         "sent": result.sent,

@@ -146,21 +146,27 @@ def test_a_one_off_message_is_shown_once_and_never_cached(client, coach):
     assert all(message not in again for message in shown)
 
 
-def test_the_reminder_sweep_drops_every_cached_page_when_it_changed_something(
-    client, coach, monkeypatch
+def test_the_reminder_sweep_drops_the_cached_pages_of_the_caseloads_it_changed(
+    client, coach, other_coach, monkeypatch
 ):
     record = ClientFactory(coach=coach, name="Zoe Park")
+    other_record = ClientFactory(coach=other_coach, name="Ann Bell")
     client.force_login(coach)
     warm(client, detail_url(record))
+    other = type(client)()
+    other.force_login(other_coach)
+    warm(other, detail_url(other_record))
     Client.objects.filter(pk=record.pk).update(name="Zoe Park-Lee")
+    Client.objects.filter(pk=other_record.pk).update(name="Ann Bell-Ross")
 
     monkeypatch.setattr(tasks, "run_sweep", lambda: SweepResult())
     tasks.sweep()
     assert "Zoe Park-Lee" not in client.get(detail_url(record)).text  # nothing happened
 
-    monkeypatch.setattr(tasks, "run_sweep", lambda: SweepResult(sent=1))
+    monkeypatch.setattr(tasks, "run_sweep", lambda: SweepResult(clients_changed={record.pk}))
     tasks.sweep()
     assert "Zoe Park-Lee" in client.get(detail_url(record)).text
+    assert "Ann Bell-Ross" not in other.get(detail_url(other_record)).text  # not theirs
 
 
 def test_turned_off_every_request_renders(client, coach, settings):

@@ -457,6 +457,22 @@ def test_a_slow_sweep_renews_its_claim_so_no_other_sweep_takes_its_rows(monkeypa
 
 
 @pytest.mark.django_db
+def test_the_sweep_reports_whose_reminders_it_sent_or_will_retry(smtp_backend):
+    first = completed_interviews_awaiting_thank_you(2)
+
+    result = run_sweep(NOW)
+    assert result.sent == 2
+    assert result.clients_changed == {interview.client_id for interview in first}
+    assert run_sweep(NOW).clients_changed == set()  # nothing left to do, nothing changed
+
+    later = completed_interviews_awaiting_thank_you(1)
+    smtp_backend.refuse()
+    result = run_sweep(NOW)
+    assert result.retried == 1
+    assert result.clients_changed == {later[0].client_id}
+
+
+@pytest.mark.django_db
 def test_a_late_batch_of_a_long_sweep_holds_its_claim_from_the_real_time(monkeypatch):
     completed_interviews_awaiting_thank_you(1)
     record_due_reminders(NOW)

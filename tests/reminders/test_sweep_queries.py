@@ -307,3 +307,16 @@ def test_a_batch_of_thank_you_emails_takes_the_same_queries_for_2_or_12(
         assert "Hi Sam," in body
         assert f"What stayed with me, part {n}." in body
         assert f"Lena {n} and Omar {n}" in body
+
+
+def test_the_sweep_reports_whose_contacts_it_closed(clock):
+    closing = ClientFactory(timezone="Europe/London")
+    waiting = ClientFactory(timezone="Europe/London")
+    waiting_contact(closing, LATE_FRIDAY)
+    waiting_contact(waiting, LATE_FRIDAY + timedelta(days=7))
+    clock.move_to(LONDON_DEADLINE)
+    changed: set[int] = set()
+
+    assert close_silent_contacts(LONDON_DEADLINE, changed) == 1
+
+    assert changed == {closing.pk}
