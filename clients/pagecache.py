@@ -94,6 +94,12 @@ def _stamps(keys: list[str]) -> dict:
     return found if len(found) == len(keys) else cache.get_many(keys)
 
 
+def generation(user_id) -> str:
+    """A token that changes whenever this user's pages are dropped: for other caches of what
+    those pages show (the coach home's funnel and chart) to follow the same writes."""
+    return ":".join(_stamps([ALL, _user_key(user_id)]).values())
+
+
 def _pending_messages(request) -> int:
     return len(get_messages(request))
 
@@ -149,11 +155,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         match = request.resolver_match
-        if (
-            request.method not in SAFE_METHODS
-            and settings.PAGE_CACHE_SECONDS
-            and not (match and match.view_name in NO_PAGE_WRITES)
-        ):
+        if request.method not in SAFE_METHODS and not (match and match.view_name in NO_PAGE_WRITES):
             user = getattr(request, "user", None)
             if user is None or not user.is_authenticated or user.is_staff:
                 # Anonymous (an invitation accepted, a reminder link) or the admin: it may

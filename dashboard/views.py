@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from clients import selectors as client_selectors
 from clients.access import client_profile_for, client_required, coach_required, get_client
 from clients.models import Client
-from clients.pagecache import cached_page
+from clients.pagecache import cached_page, generation
 from interviews.models import Interview
 
 from . import exports
@@ -49,11 +49,10 @@ SUMMARY_SECONDS = 300
 
 
 def cached_caseload_summary(coach, clients) -> dict:
-    """The home page's 30-day funnel and weekly chart change slowly and cost the most SQL on a
-    large caseload, so they are cached per coach for five minutes (the page says so). The
-    "needs attention" list is only ever a minute old (the whole page's cache, see
-    clients/pagecache.py)."""
-    key = f"dashboard:summary:{coach.pk}:{timezone.localdate().isoformat()}"
+    """The home page's 30-day funnel and weekly chart cost the most SQL on a large caseload, so
+    they are cached per coach for five minutes, and dropped with the coach's pages whenever
+    they or their clients write something (clients/pagecache.py)."""
+    key = f"dashboard:summary:{coach.pk}:{timezone.localdate().isoformat()}:{generation(coach.pk)}"
     return cache.get_or_set(
         key,
         lambda: {

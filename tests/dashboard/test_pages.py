@@ -202,3 +202,27 @@ def test_the_home_summary_is_cached_per_coach_but_the_attention_list_is_not(
     assert response.context["funnel"].interviews_held == 0  # cached for a few minutes
     assert response.context["n_items"] == 1  # the overdue thank-you shows at once
     caches["default"].clear()
+
+
+def test_the_home_summary_follows_a_write_at_once(coach_client, coach, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    contact = ContactFactory(client=ClientFactory(coach=coach))
+    before = coach_client.get(reverse("dashboard:coach_home")).context["funnel"]
+    assert before.reached_out == 0
+
+    coach_client.post(
+        reverse("clients:contact_log_touch", kwargs={"contact_pk": contact.pk}),
+        {
+            "kind": "outreach",
+            "channel": "email",
+            "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "note": "",
+        },
+    )
+
+    after = coach_client.get(reverse("dashboard:coach_home")).context["funnel"]
+    assert after.reached_out == 1
+    caches["default"].clear()
