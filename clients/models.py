@@ -242,7 +242,16 @@ class Contact(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["client", "stage"])]
+        indexes = [
+            models.Index(fields=["client", "stage"]),
+            # The sweep reads the contacts whose snooze just ended (reminders/sweep.py): few
+            # contacts are ever snoozed, so the index holds only those.
+            models.Index(
+                fields=["reminders_paused_until"],
+                condition=Q(reminders_paused_until__isnull=False),
+                name="contact_paused_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -91,22 +91,41 @@ def due_interview_occurrences(now: datetime):
         yield from occurrences.interview_occurrences(interview)
 
 
-def latest_outreach_per_contact(now: datetime, *, since: timedelta):
-    """(contact, its latest outreach touch) for contacts still waiting for a reply."""
-    touches = (
-        Touch.objects.filter(
-            kind=Touch.Kind.OUTREACH,
-            at__gte=now - since,
-            at__lte=now,
-            contact__stage=Contact.Stage.REACHED_OUT,
-            contact__client__status=Client.Status.ACTIVE,
-        )
-        .select_related("contact", "contact__client", "contact__company")
-        .order_by("contact_id", "at")
+# Each snooze is a week from when it is clicked, and it can be clicked again, so a snoozed
+# reminder can come due long after the ranges the candidate queries read (45 days of outreach,
+# 16 weeks of touches). The contacts whose pause ended within the longest window are read on
+# their own, whatever the age of their touches: a snoozed reminder always comes back.
+PAUSE_ENDED_WITHIN = max(rules.FOLLOW_UP_WINDOW, rules.KEEP_IN_TOUCH_WINDOW)
+
+
+def pause_just_ended(now: datetime) -> Q:
+    """Contacts whose snooze ended within PAUSE_ENDED_WITHIN (uses contact_paused_idx)."""
+    return Q(
+        reminders_paused_until__gt=now - PAUSE_ENDED_WITHIN,
+        reminders_paused_until__lte=now,
     )
+
+
+def latest_outreach_per_contact(now: datetime, *, since: timedelta):
+    """(contact, its latest outreach touch) for contacts still waiting for a reply: those who
+    reached out within `since`, and those whose snooze just ended, however long ago."""
+    waiting = Q(
+        kind=Touch.Kind.OUTREACH,
+        at__lte=now,
+        contact__stage=Contact.Stage.REACHED_OUT,
+        contact__client__status=Client.Status.ACTIVE,
+    )
+    snoozed = Contact.objects.filter(pause_just_ended(now)).values("pk")
     latest = {}
-    for touch in touches:
-        latest[touch.contact_id] = touch
+    for touches in (
+        Touch.objects.filter(waiting, at__gte=now - since),
+        Touch.objects.filter(waiting, contact__in=snoozed),
+    ):
+        ordered = touches.select_related("contact", "contact__client", "contact__company")
+        for touch in ordered.order_by("contact_id", "at", "pk"):
+            current = latest.get(touch.contact_id)
+            if current is None or (touch.at, touch.pk) > (current.at, current.pk):
+                latest[touch.contact_id] = touch
     return [(touch.contact, touch) for touch in latest.values()]
 
 
@@ -138,10 +157,29 @@ def due_keep_in_touch_occurrences(now: datetime):
         .order_by()
         .select_related("contact", "contact__client", "contact__company")
     )
+    seen = set()
     for touch in latest_touches:
+        seen.add(touch.contact_id)
         found = occurrences.keep_in_touch_occurrence(touch.contact, touch)
         if found:
             yield found
+    # Contacts whose snooze just ended, whatever the age of their latest touch: their touches,
+    # in order, so the last one kept for each contact is its latest.
+    snoozed = Touch.objects.filter(
+        contact__reminders_paused_until__gt=now - PAUSE_ENDED_WITHIN,
+        contact__reminders_paused_until__lte=now,
+        contact__stage__in=occurrences.KEEP_IN_TOUCH_STAGES,
+        contact__client__status=Client.Status.ACTIVE,
+        contact__client__remind_keep_in_touch=True,
+    ).select_related("contact", "contact__client", "contact__company")
+    latest = {}
+    for touch in snoozed.order_by("contact_id", "at", "pk"):
+        latest[touch.contact_id] = touch
+    for contact_id, touch in latest.items():
+        if contact_id not in seen:
+            found = occurrences.keep_in_touch_occurrence(touch.contact, touch)
+            if found:
+                yield found
 
 
 def due_digest_occurrences(now: datetime):

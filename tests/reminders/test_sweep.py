@@ -291,3 +291,36 @@ def test_snoozing_after_the_first_follow_up_sends_one_follow_up_after_the_pause(
     assert (
         Reminder.objects.order_by("-pk").first().occurrence.endswith("step-7:snoozed-20260617T0900")
     )
+
+
+def test_a_keep_in_touch_reminder_snoozed_past_the_usual_range_still_comes_back(
+    clock, client_in_london
+):
+    client_in_london.keep_in_touch_weeks = 12
+    client_in_london.save()
+    contact = ContactFactory(client=client_in_london, stage=Contact.Stage.THANKED)
+    log(contact, Touch.Kind.THANK_YOU, datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    # Snoozed again and again: the pause ends 20 weeks after the last touch.
+    contact.reminders_paused_until = datetime(2026, 5, 25, 9, 0, tzinfo=UTC)
+    contact.save()
+
+    assert sweep_at(clock, datetime(2026, 5, 25, 8, 59, tzinfo=UTC)).recorded == 0
+    assert sweep_at(clock, datetime(2026, 5, 25, 9, 0, tzinfo=UTC)).sent == 1
+    assert Reminder.objects.get().kind == "keep_in_touch"
+    assert sweep_at(clock, datetime(2026, 5, 25, 10, 0, tzinfo=UTC)).recorded == 0
+
+
+def test_a_follow_up_snoozed_past_the_usual_range_still_comes_back(clock, client_in_london):
+    contact = ContactFactory(client=client_in_london)
+    log(contact, Touch.Kind.OUTREACH, datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    log(contact, Touch.Kind.OUTREACH, datetime(2026, 4, 1, 9, 0, tzinfo=UTC))  # the latest
+    contact.reminders_paused_until = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)  # 61 days later
+    contact.save()
+
+    assert sweep_at(clock, datetime(2026, 6, 1, 9, 0, tzinfo=UTC)).sent == 1
+
+    reminder = Reminder.objects.get()
+    assert reminder.kind == "outreach_follow_up"
+    # One reminder, about the latest outreach: both steps fell inside the pause.
+    assert reminder.occurrence.startswith(f"touch-{contact.touches.order_by('-at')[0].pk}:")
+    assert sweep_at(clock, datetime(2026, 6, 2, 9, 0, tzinfo=UTC)).recorded == 0
