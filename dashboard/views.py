@@ -48,18 +48,22 @@ def coach_home(request):
 SUMMARY_SECONDS = 300
 
 
+def cached_summary(name: str, user, compute):
+    """The homes' funnel and chart cost the most SQL on a large caseload, so they are cached
+    for five minutes per user and day, and dropped with the user's pages whenever they, their
+    coach or their clients write something (the key carries clients.pagecache.generation)."""
+    key = f"dashboard:{name}:{user.pk}:{timezone.localdate().isoformat()}:{generation(user.pk)}"
+    return cache.get_or_set(key, compute, SUMMARY_SECONDS)
+
+
 def cached_caseload_summary(coach, clients) -> dict:
-    """The home page's 30-day funnel and weekly chart cost the most SQL on a large caseload, so
-    they are cached per coach for five minutes, and dropped with the coach's pages whenever
-    they or their clients write something (clients/pagecache.py)."""
-    key = f"dashboard:summary:{coach.pk}:{timezone.localdate().isoformat()}:{generation(coach.pk)}"
-    return cache.get_or_set(
-        key,
+    return cached_summary(
+        "summary",
+        coach,
         lambda: {
             "funnel": funnel(clients, Period.last_days(30)),
             "weeks": weekly_activity(clients),
         },
-        SUMMARY_SECONDS,
     )
 
 
@@ -112,7 +116,9 @@ def client_home(request):
             "steps": next_steps(client),
             "counts": client_selectors.stage_counts(client),
             "stages": client_selectors.FUNNEL_STAGES,
-            "funnel": funnel(clients, Period.last_days(90)),
+            "funnel": cached_summary(
+                "client-funnel", request.user, lambda: funnel(clients, Period.last_days(90))
+            ),
             "now": timezone.now(),
         },
     )

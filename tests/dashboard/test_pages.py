@@ -226,3 +226,31 @@ def test_the_home_summary_follows_a_write_at_once(coach_client, coach, settings)
     after = coach_client.get(reverse("dashboard:coach_home")).context["funnel"]
     assert after.reached_out == 1
     caches["default"].clear()
+
+
+def test_the_client_home_funnel_is_cached_and_follows_the_clients_writes(client, coach, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    portal = PortalClientFactory(coach=coach)
+    contact = ContactFactory(client=portal)
+    client.force_login(portal.user)
+    home = reverse("dashboard:client_home")
+    assert client.get(home).context["funnel"].reached_out == 0
+    TouchFactory(contact=contact, kind=Touch.Kind.OUTREACH, at=timezone.now())  # no request
+    assert client.get(home).context["funnel"].reached_out == 0  # cached
+
+    client.post(
+        reverse("clients:contact_log_touch", kwargs={"contact_pk": contact.pk}),
+        {
+            "kind": "reply",
+            "channel": "email",
+            "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "note": "",
+        },
+    )
+
+    funnel = client.get(home).context["funnel"]
+    assert (funnel.reached_out, funnel.replied) == (1, 1)
+    caches["default"].clear()
