@@ -98,11 +98,14 @@ def due_interview_occurrences(now: datetime):
 PAUSE_ENDED_WITHIN = max(rules.FOLLOW_UP_WINDOW, rules.KEEP_IN_TOUCH_WINDOW)
 
 
-def pause_just_ended(now: datetime) -> Q:
-    """Contacts whose snooze ended within PAUSE_ENDED_WITHIN (uses contact_paused_idx)."""
+def pause_just_ended(now: datetime, via: str = "") -> Q:
+    """Contacts whose snooze ended within PAUSE_ENDED_WITHIN (uses contact_paused_idx); `via`
+    is the path to the contact when filtering another model ("contact__")."""
     return Q(
-        reminders_paused_until__gt=now - PAUSE_ENDED_WITHIN,
-        reminders_paused_until__lte=now,
+        **{
+            f"{via}reminders_paused_until__gt": now - PAUSE_ENDED_WITHIN,
+            f"{via}reminders_paused_until__lte": now,
+        }
     )
 
 
@@ -166,8 +169,7 @@ def due_keep_in_touch_occurrences(now: datetime):
     # Contacts whose snooze just ended, whatever the age of their latest touch: their touches,
     # in order, so the last one kept for each contact is its latest.
     snoozed = Touch.objects.filter(
-        contact__reminders_paused_until__gt=now - PAUSE_ENDED_WITHIN,
-        contact__reminders_paused_until__lte=now,
+        pause_just_ended(now, via="contact__"),
         contact__stage__in=occurrences.KEEP_IN_TOUCH_STAGES,
         contact__client__status=Client.Status.ACTIVE,
         contact__client__remind_keep_in_touch=True,
