@@ -58,20 +58,43 @@ def into_waking_hours(moment: datetime, timezone_name: str) -> datetime:
     return moment
 
 
+def is_business_day(day) -> bool:
+    return day.weekday() < 5
+
+
+def next_business_day(day):
+    day += timedelta(days=1)
+    while not is_business_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def into_business_hours(moment: datetime, timezone_name: str) -> datetime:
+    """`moment` if it falls on a business day in waking hours, local time; else 08:00 local on
+    the next business day that still has waking hours ahead of it (an evening moment moves to
+    the next business morning, never to a Saturday)."""
+    zone = _zone(timezone_name)
+    local = moment.astimezone(zone)
+    day = local.date()
+    if is_business_day(day) and local.time() < WAKING_START:
+        return _wall_to_utc(day, WAKING_START, zone)
+    if is_business_day(day) and local.time() < WAKING_END:
+        return moment
+    return _wall_to_utc(next_business_day(day), WAKING_START, zone)
+
+
 def add_business_days(moment: datetime, days: int, timezone_name: str) -> datetime:
     """The same local wall time `days` business days later (Saturdays and Sundays skipped),
-    then moved into waking hours."""
+    then moved into the business hours of that day or the next business morning: always a
+    weekday between 08:00 and 20:00 local, never earlier than `days` business days after."""
     zone = _zone(timezone_name)
     local = moment.astimezone(zone)
     day = local.date()
     # Counting starts on the next business day: an outreach on Friday + 3 is Wednesday.
-    added = 0
-    while added < days:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            added += 1
+    for _ in range(days):
+        day = next_business_day(day)
     wall = local.time().replace(tzinfo=None)
-    return into_waking_hours(_wall_to_utc(day, wall, zone), timezone_name)
+    return into_business_hours(_wall_to_utc(day, wall, zone), timezone_name)
 
 
 def prep_due(*, starts_at: datetime, scheduled_at: datetime, timezone_name: str) -> Due | None:

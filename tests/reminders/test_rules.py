@@ -164,6 +164,24 @@ class TestBusinessDays:
 
         assert due.at == utc(2026, 6, 12, 2, 30)
 
+    def test_an_evening_outreach_whose_follow_up_lands_on_a_friday_night_waits_for_monday(self):
+        # Issue 10, defect 1. Tuesday 9 June 2026, 22:30 in St John's (NDT, UTC-2:30) = 01:00
+        # UTC on the 10th. + 3 business days = Friday 22:30, past waking hours: the next
+        # business morning is Monday 15 June 08:00 NDT (10:30 UTC), not Saturday 08:00.
+        due = rules.follow_up_due(
+            outreach_at=utc(2026, 6, 10, 1, 0), step=3, timezone_name="America/St_Johns"
+        )
+
+        assert due.at == utc(2026, 6, 15, 10, 30)
+
+    def test_an_early_morning_outreach_on_a_weekday_is_followed_up_at_eight(self):
+        # Wednesday 06:00 London (05:00 UTC) + 3 = Monday 06:00 -> Monday 08:00 BST.
+        due = rules.follow_up_due(
+            outreach_at=utc(2026, 6, 10, 5, 0), step=3, timezone_name="Europe/London"
+        )
+
+        assert due.at == utc(2026, 6, 15, 7, 0)
+
 
 class TestKeepInTouchAndDigest:
     def test_keep_in_touch_counts_weeks_from_the_last_touch(self):
