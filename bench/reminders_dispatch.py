@@ -59,7 +59,7 @@ from django.db import connection, transaction  # noqa: E402
 from accounts.models import User  # noqa: E402
 from clients.models import Client, Contact, Touch  # noqa: E402
 from interviews.models import Interview  # noqa: E402
-from reminders import rules, sweep  # noqa: E402
+from reminders import candidates, rules, sweep  # noqa: E402
 from reminders.emails import build_message  # noqa: E402
 from reminders.models import Reminder  # noqa: E402
 
@@ -156,7 +156,7 @@ def send_through(sink: Sink) -> None:
 
 
 def refuse_a_shared_database() -> None:
-    window = (NOW - sweep.INTERVIEW_PAST - timedelta(days=1), NOW + timedelta(days=2))
+    window = (NOW - candidates.INTERVIEW_PAST - timedelta(days=1), NOW + timedelta(days=2))
     if (
         Reminder.objects.to_send().exists()
         or Interview.objects.filter(starts_at__range=window).exists()
@@ -473,7 +473,6 @@ def fill_for_plans() -> None:
         PLAN_REMINDERS,
         kind="'thank_you'",
         key=f"'plan-{tag}:' || g",
-        occurrence="'plan'",
         recipient_email="'client' || g || '@example.com'",
         due_at=due_at,
         window_ends_at=f"{due_at} + interval '48 hours'",

@@ -49,12 +49,6 @@ def client_required(view):
     return wrapped
 
 
-def clients_for_coach(user):
-    """The clients a coach may see: their own caseload."""
-    require_coach(user)
-    return Client.objects.for_coach(user)
-
-
 def client_profile_for(user) -> Client:
     """The Client record a client user may see (their own), or 404."""
     require_client(user)

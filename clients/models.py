@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.timezone import localdate, now
 
@@ -28,9 +28,6 @@ class VisibleToQuerySet(models.QuerySet):
 class ClientQuerySet(VisibleToQuerySet):
     def for_coach(self, coach):
         return self.filter(coach=coach)
-
-    def active(self):
-        return self.filter(status=Client.Status.ACTIVE)
 
 
 class Client(models.Model):
@@ -267,6 +264,40 @@ class Contact(models.Model):
 
 class TouchQuerySet(VisibleToQuerySet):
     client_path = "contact__client"
+
+    def latest_per_contact(self, *, since=None):
+        """Each contact's latest touch among these: no newer touch of the contact exists (newer
+        by `at`, then by pk). With `since`, only touches from then on are read, on both sides:
+        the work follows the touches of the range, not the length of the history."""
+        return self._latest(Touch.objects.all(), since=since)
+
+    def latest_outreach_per_contact(self, *, as_of=None, since=None):
+        """Each contact's latest outreach touch as of `as_of` (default: any time)."""
+        outreach = Touch.objects.filter(kind=Touch.Kind.OUTREACH)
+        touches = self.filter(kind=Touch.Kind.OUTREACH)
+        if as_of is not None:
+            outreach, touches = outreach.filter(at__lte=as_of), touches.filter(at__lte=as_of)
+        return touches._latest(outreach, since=since)
+
+    def waiting_for_reply(self, *, as_of, since=None):
+        """The latest outreach of each contact still waiting for a reply as of `as_of`: the
+        contact is "reached out" (no reply, interview or close since) and its client active.
+        What the 3B7 follow-ups, the no-response close and every "no reply yet" list read."""
+        return self.latest_outreach_per_contact(as_of=as_of, since=since).filter(
+            contact__stage=Contact.Stage.REACHED_OUT,
+            contact__client__status=Client.Status.ACTIVE,
+        )
+
+    def _latest(self, others, *, since):
+        newer = others.filter(contact=OuterRef("contact")).filter(
+            Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk"))
+        )
+        touches = self
+        if since is not None:
+            # Implied for `newer`; stated, it lets PostgreSQL look up each contact's recent
+            # touches by index instead of hashing every touch ever logged.
+            newer, touches = newer.filter(at__gte=since), touches.filter(at__gte=since)
+        return touches.filter(~Exists(newer))
 
 
 class Touch(models.Model):

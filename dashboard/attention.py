@@ -4,26 +4,23 @@ Only what the page shows is read: each rule's PER_RULE most urgent rows, ordered
 SQL. Every row read carries how many rows its rule matched in all (`COUNT(*) OVER` the rule's
 rows, counted by the database in the same query), so "and N more" is exact without loading
 the rest. Stalled outreach alone also reads a few columns of the outreach SQL cannot sort out
-by calendar days (see SURELY_PAST_7). The whole list is six queries, at most PER_RULE items
+by calendar days (reminders.candidates.stalled_outreach_most_urgent). The rules themselves
+(overdue thank-you, stalled outreach) live in reminders.candidates, shared with the digest and
+the client's next steps. The whole list is six queries, at most PER_RULE items
 per rule and a `reverse()` only for those, whatever the caseload size
 (tests/dashboard/test_attention.py asserts it).
 """
 
 import zoneinfo
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import (
     Case,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
     When,
@@ -33,13 +30,14 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Client, Contact, Touch
+from clients.models import Client, Touch
 from interviews.models import Interview
-from reminders import rules
+from reminders import candidates, rules
 from reminders.models import Reminder
 
 QUIET_AFTER = timedelta(days=14)
-OVERDUE_LOOKBACK = timedelta(days=30)
+# A failed reminder stays on the list this long (the Reminders tab keeps it for good).
+FAILED_LISTED_FOR = timedelta(days=30)
 # Each rule shows its most urgent rows; the page says how many more there are. A long caseload
 # would otherwise render hundreds of rows nobody reads (bench/README.md: 794 for 176 clients).
 PER_RULE = 15
@@ -122,24 +120,23 @@ def attention_for(coach, now: datetime | None = None) -> Attention:
     )
 
 
-def _most_urgent(queryset, order_by: list):
-    """The PER_RULE first rows of `queryset` in `order_by` order, each annotated with
-    `n_matched`: how many rows matched in all. The database counts them (COUNT(*) OVER) before
-    the LIMIT, in the same query, so no row past the cut is read."""
-    return queryset.annotate(n_matched=Window(Count("pk"))).order_by(*order_by)[:PER_RULE]
+def _most_urgent(queryset, order_by: list | None = None):
+    """The PER_RULE first rows of `queryset` in `order_by` order (default: its own), each
+    annotated with `n_matched`: how many rows matched in all. The database counts them
+    (COUNT(*) OVER) before the LIMIT, in the same query, so no row past the cut is read."""
+    queryset = queryset.annotate(n_matched=Window(Count("pk")))
+    if order_by:
+        queryset = queryset.order_by(*order_by)
+    return queryset[:PER_RULE]
 
 
-def _most_urgent_of_each(queryset, order_by: list, partition_by, keep_all: Q | None = None):
-    """_most_urgent for each partition of `queryset` (one rule each), in one query. Rows
-    matching `keep_all` are all kept, however many."""
+def _most_urgent_of_each(queryset, order_by: list, partition_by):
+    """_most_urgent for each partition of `queryset` (one rule each), in one query."""
     queryset = queryset.annotate(
         urgency_rank=Window(RowNumber(), partition_by=partition_by, order_by=order_by),
         n_matched=Window(Count("pk"), partition_by=partition_by),
     )
-    cut = Value(PER_RULE)
-    if keep_all is not None:
-        cut = Case(When(keep_all, then=F("n_matched")), default=cut)
-    return queryset.filter(urgency_rank__lte=cut).order_by(*order_by)
+    return queryset.filter(urgency_rank__lte=PER_RULE).order_by(*order_by)
 
 
 def _found(rule, rows: list, to_item) -> Found:
@@ -147,24 +144,8 @@ def _found(rule, rows: list, to_item) -> Found:
 
 
 def overdue_thank_yous(clients, now) -> Found:
-    """Interviews whose thank-you is still not marked sent 48 h after their end (a long
-    interview ends later than it starts: the end is computed in SQL)."""
-    # Interview.ends_at in SQL, typed step by step: Django's SQLite backend multiplies a
-    # duration only by a plain integer field and must be told the product is a duration.
-    minutes = ExpressionWrapper(F("duration_minutes"), output_field=IntegerField())
-    duration = ExpressionWrapper(minutes * timedelta(minutes=1), output_field=DurationField())
-    interviews = (
-        Interview.objects.filter(
-            client__in=clients,
-            status__in=[Interview.Status.SCHEDULED, Interview.Status.COMPLETED],
-            starts_at__gte=now - OVERDUE_LOOKBACK,
-            starts_at__lte=now - rules.THANK_YOU_CAP,
-        )
-        .filter(Q(debrief__isnull=True) | Q(debrief__thank_you_sent_at__isnull=True))
-        .annotate(ended_at=F("starts_at") + duration)
-        .filter(ended_at__lte=now - rules.THANK_YOU_CAP)
-        .select_related("client", "contact")
-    )
+    """Interviews whose thank-you is still not marked sent 48 h after their end (the rule:
+    reminders.candidates.overdue_thank_yous)."""
 
     def to_item(interview):
         return _item(
@@ -176,7 +157,7 @@ def overdue_thank_yous(clients, now) -> Found:
             when=interview.ends_at,
         )
 
-    rows = list(_most_urgent(interviews, ["ended_at", "starts_at", "pk"]))
+    rows = list(_most_urgent(candidates.overdue_thank_yous(clients, now)))
     return _found(OVERDUE_THANK_YOU, rows, to_item)
 
 
@@ -185,7 +166,7 @@ def failed_reminders(coach, now) -> Found:
     failed = Reminder.objects.filter(
         client__coach=coach,
         status=Reminder.Status.FAILED,
-        due_at__gte=now - OVERDUE_LOOKBACK,
+        due_at__gte=now - FAILED_LISTED_FOR,
     ).select_related("client", "contact")
 
     def to_item(reminder):
@@ -242,53 +223,6 @@ def interviews_soon(coach, clients, now) -> list[Found]:
     ]
 
 
-# Stalled outreach follows the reminders' 3B7 rule (rules.follow_up_due): business days in the
-# client's timezone, which SQL cannot count. It can count calendar days: 7 business days end 9
-# to 11 calendar days after the outreach, 3 end 3 to 5 days after, at the same local wall time;
-# waking hours push that up to 12 h later, a daylight-saving change by an hour or two. So,
-# with half a day to spare on each bound, an outreach at least SURELY_PAST_7 old is past 7
-# business days whatever the timezone, one younger than NEVER_PAST_7 is not, and one at least
-# SURELY_PAST_3 old is past 3. SQL counts and cuts those; Python applies the rule only to the
-# outreach in between (the two "maybe" bands, about six days of outreach).
-# tests/dashboard/test_attention.py checks these bounds against the rule.
-SURELY_PAST_7 = timedelta(days=12)
-NEVER_PAST_7 = timedelta(days=8, hours=12)
-SURELY_PAST_3 = timedelta(days=6)
-STALLED_AFTER = timedelta(days=3)
-STALLED_LOOKBACK = timedelta(days=30)
-PAST_7, MAYBE_7, PAST_3, MAYBE_3 = "past_7", "maybe_7", "past_3", "maybe_3"
-
-
-def _waiting_outreach(clients, now):
-    """The latest outreach touch of each contact of `clients` still waiting for a reply, sent
-    3 to 30 days ago: one row per contact, `at` being when the client reached out."""
-    later_outreach = Touch.objects.filter(
-        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk")),
-        contact=OuterRef("contact"),
-        kind=Touch.Kind.OUTREACH,
-    )
-    return Touch.objects.filter(
-        contact__client__in=clients,
-        contact__stage=Contact.Stage.REACHED_OUT,
-        kind=Touch.Kind.OUTREACH,
-        at__gte=now - STALLED_LOOKBACK,
-        at__lte=now - STALLED_AFTER,
-    ).exclude(Exists(later_outreach))
-
-
-def _past_follow_up(step: int, sent: datetime, timezone_name: str, now) -> bool:
-    due = rules.follow_up_due(outreach_at=sent, step=step, timezone_name=timezone_name)
-    return now >= due.at
-
-
-def _follow_up_rule(sent: datetime, timezone_name: str, now):
-    if _past_follow_up(7, sent, timezone_name, now):
-        return FOLLOW_UP_7
-    if _past_follow_up(3, sent, timezone_name, now):
-        return FOLLOW_UP_3
-    return None
-
-
 def _stalled_item(rule, touch) -> Item:
     contact = touch.contact
     company = f" at {contact.company.name}" if contact.company else ""
@@ -301,70 +235,29 @@ def _stalled_item(rule, touch) -> Item:
     )
 
 
+STALLED_RULE = {
+    rules.POLITE_FOLLOW_UP_STEP: FOLLOW_UP_7,
+    rules.TRY_SOMEONE_ELSE_STEP: FOLLOW_UP_3,
+}
+
+
 def stalled_follow_ups(clients, now) -> list[Found]:
-    """Contacts with no reply after 7, and after 3, business days, oldest outreach first.
-
-    The first query sorts the waiting outreach into the four bands and returns only what the
-    rule must still decide: the most urgent of each certain band with its count, and the two
-    maybe bands whole (a few columns, no model instances). The second loads the shown rows."""
-    band = Case(
-        When(at__lte=now - SURELY_PAST_7, then=Value(PAST_7)),
-        When(at__lte=now - NEVER_PAST_7, then=Value(MAYBE_7)),
-        When(at__lte=now - SURELY_PAST_3, then=Value(PAST_3)),
-        default=Value(MAYBE_3),
-    )
-    rows = _most_urgent_of_each(
-        _waiting_outreach(clients, now).annotate(band=band),
-        ["at", "pk"],
-        partition_by=F("band"),
-        keep_all=Q(band__in=[MAYBE_7, MAYBE_3]),
-    ).values_list("pk", "at", "contact__client__timezone", "band", "n_matched")
-    by_band, matched = defaultdict(list), defaultdict(int)
-    for pk, sent, timezone_name, in_band, n_matched in rows:
-        by_band[in_band].append((pk, sent, timezone_name))
-        matched[in_band] = n_matched
-    # rules.follow_up_due loads each client's timezone by name, and zoneinfo keeps only the
-    # last eight it loaded unless they are still referenced: hold them while the rule runs.
-    maybe = [*by_band[MAYBE_7], *by_band[MAYBE_3]]
-    _zones = [zoneinfo.ZoneInfo(name) for name in {name for _pk, _sent, name in maybe}]
-
-    def past(step, row):
-        _pk, sent, timezone_name = row
-        return _past_follow_up(step, sent, timezone_name, now)
-
-    # Oldest first: every PAST_7 outreach is older than every MAYBE_7 one, and so on.
-    past_7, not_7 = [], []
-    for row in by_band[MAYBE_7]:  # all past 3 business days
-        (past_7 if past(7, row) else not_7).append(row)
-    young_past_3 = [row for row in by_band[MAYBE_3] if past(3, row)]
-    seven = [*by_band[PAST_7], *past_7][:PER_RULE]
-    three = [*not_7, *by_band[PAST_3], *young_past_3][:PER_RULE]
-    shown = Touch.objects.filter(pk__in=[pk for pk, *_ in seven + three]).select_related(
-        "contact__client", "contact__company"
-    )
-    touches = {touch.pk: touch for touch in shown}
+    """Contacts with no reply after 7, and after 3, business days, oldest outreach first (the
+    rule's fast form: reminders.candidates.stalled_outreach_most_urgent)."""
+    by_step = candidates.stalled_outreach_most_urgent(clients, now, PER_RULE)
     return [
         Found(
-            FOLLOW_UP_7,
-            [_stalled_item(FOLLOW_UP_7, touches[pk]) for pk, *_ in seven],
-            matched[PAST_7] + len(past_7),
-        ),
-        Found(
-            FOLLOW_UP_3,
-            [_stalled_item(FOLLOW_UP_3, touches[pk]) for pk, *_ in three],
-            len(not_7) + matched[PAST_3] + len(young_past_3),
-        ),
+            STALLED_RULE[step],
+            [_stalled_item(STALLED_RULE[step], touch) for touch in urgent.outreach],
+            urgent.matched,
+        )
+        for step, urgent in by_step.items()
     ]
 
 
-def stalled_outreach(clients, now):
-    """Every contact of `clients` with no reply after 3 or 7 business days, oldest outreach
-    first, all of them (the client's own home page lists one client's)."""
-    touches = _waiting_outreach(clients, now).select_related("contact__client", "contact__company")
-    for touch in touches.order_by("at", "pk"):
-        rule = _follow_up_rule(touch.at, touch.contact.client.timezone, now)
-        if rule:
-            yield _stalled_item(rule, touch)
+def stalled_items(stalled) -> list[Item]:
+    """Items for reminders.candidates.stalled_outreach (the client's own home lists them)."""
+    return [_stalled_item(STALLED_RULE[found.step], found.outreach) for found in stalled]
 
 
 def quiet_clients(clients, now) -> Found:

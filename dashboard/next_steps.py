@@ -3,14 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import Contact
 from interviews.models import Interview
-from reminders import rules
+from reminders import candidates
 
-from .attention import stalled_outreach
+from .attention import stalled_items
 
 
 @dataclass
@@ -36,29 +35,19 @@ def next_steps(client, now: datetime | None = None) -> NextSteps:
         .order_by("starts_at")
         .first()
     )
-    ended = (
-        interviews.filter(
-            status__in=[Interview.Status.SCHEDULED, Interview.Status.COMPLETED],
-            starts_at__gte=now - timedelta(days=14),
-            starts_at__lte=now,
-        )
-        .filter(Q(debrief__isnull=True) | Q(debrief__thank_you_sent_at__isnull=True))
-        .order_by("starts_at")
-    )
+    # The same interviews the coach home and the digest list as overdue, plus the ones still
+    # inside their 48 h (the rule: Interview.objects.awaiting_thank_you).
+    awaiting = interviews.awaiting_thank_you(now).order_by("ended_at", "starts_at", "pk")
     thank_yous = [
-        (
-            interview,
-            interview.ends_at + rules.THANK_YOU_CAP,
-            interview.ends_at + rules.THANK_YOU_CAP < now,
-        )
-        for interview in ended
-        if interview.ends_at <= now
+        (interview, interview.thank_you_due_by, interview.thank_you_due_by <= now)
+        for interview in awaiting
     ]
+    caseload = type(client).objects.filter(pk=client.pk)
     identified = client.contacts.filter(stage=Contact.Stage.IDENTIFIED).select_related("company")
     return NextSteps(
         next_interview=upcoming,
         thank_yous=thank_yous,
-        follow_ups=list(stalled_outreach(type(client).objects.filter(pk=client.pk), now)),
+        follow_ups=stalled_items(candidates.stalled_outreach(caseload, now)),
         not_reached=list(identified.order_by("created_at")[:5]),
         n_not_reached=identified.count(),
     )

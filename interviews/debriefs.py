@@ -13,7 +13,7 @@ Stage moves go through clients.services and status moves through interviews.sche
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,14 +41,6 @@ DEBRIEF_FIELDS = frozenset(
 
 # The keys of one referral row, as the debrief form sends them.
 REFERRAL_KEYS = ("name", "title", "company", "email", "linkedin_url", "note")
-
-# A thank-you is best sent within 24–48 hours of the end of the conversation.
-THANK_YOU_WINDOW = timedelta(hours=48)
-
-
-def thank_you_due_by(interview: Interview) -> datetime:
-    """The last moment a thank-you counts as prompt: 48 hours after the conversation ended."""
-    return interview.ends_at + THANK_YOU_WINDOW
 
 
 def interview_not_held_reason(interview: Interview, *, at: datetime | None = None) -> str:
@@ -93,7 +85,7 @@ def debrief_status(
     interview: Interview, debrief: Debrief | None, *, at: datetime | None = None
 ) -> DebriefStatus:
     at = at or now()
-    due_by = thank_you_due_by(interview)
+    due_by = interview.thank_you_due_by
     return DebriefStatus(
         refusal=debrief_refusal(interview, at=at),
         is_written=debrief_is_written(debrief),

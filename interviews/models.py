@@ -83,8 +83,47 @@ class Question(models.Model):
         return self.text
 
 
+# A thank-you is best sent within 24–48 hours of the end of the conversation.
+THANK_YOU_WINDOW = timedelta(hours=48)
+# How long an interview whose thank-you was never marked stays on the lists that ask for it
+# (the coach home, the digest, the client's next steps); after that it is history.
+THANK_YOU_LISTED_FOR = timedelta(days=14)
+
+
 class InterviewQuerySet(VisibleToQuerySet):
     client_path = "client"
+
+    def with_ended_at(self):
+        """`ended_at`, the interview's end (Interview.ends_at), computed in SQL."""
+        # Typed step by step: Django's SQLite backend multiplies a duration only by a plain
+        # integer field and must be told the product is a duration.
+        minutes = models.ExpressionWrapper(
+            models.F("duration_minutes"), output_field=models.IntegerField()
+        )
+        duration = models.ExpressionWrapper(
+            minutes * timedelta(minutes=1), output_field=models.DurationField()
+        )
+        return self.annotate(ended_at=models.F("starts_at") + duration)
+
+    def awaiting_thank_you(self, now):
+        """Interviews held (or still marked scheduled) that ended by `now`, within
+        THANK_YOU_LISTED_FOR, and whose thank-you is not marked sent yet; `ended_at` annotated.
+        """
+        return (
+            self.filter(
+                status__in=[Interview.Status.SCHEDULED, Interview.Status.COMPLETED],
+                starts_at__gte=now - THANK_YOU_LISTED_FOR,
+                starts_at__lte=now,
+            )
+            .filter(Q(debrief__isnull=True) | Q(debrief__thank_you_sent_at__isnull=True))
+            .with_ended_at()
+            .filter(ended_at__lte=now)
+        )
+
+    def thank_you_overdue(self, now):
+        """Awaiting a thank-you THANK_YOU_WINDOW (48 h) after their end: the moment the coach is
+        told (reminders.rules.thank_you_overdue_due)."""
+        return self.awaiting_thank_you(now).filter(ended_at__lte=now - THANK_YOU_WINDOW)
 
 
 class Interview(models.Model):
@@ -148,6 +187,11 @@ class Interview(models.Model):
     @property
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def thank_you_due_by(self):
+        """The last moment a thank-you counts as prompt: 48 hours after the conversation ended."""
+        return self.ends_at + THANK_YOU_WINDOW
 
     @property
     def is_open(self) -> bool:

@@ -1,4 +1,7 @@
-"""The coach's morning digest: today's interviews, overdue thank-yous, stalled outreach."""
+"""The coach's morning digest: today's interviews, overdue thank-yous, stalled outreach.
+
+Its lists are the coach home's rules (reminders.candidates), not copies of them: the same
+interviews and contacts, each once."""
 
 import zoneinfo
 from dataclasses import dataclass, field
@@ -6,10 +9,10 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from clients.models import Client, Contact, Touch
+from clients.models import Client
 from interviews.models import Interview
 
-from . import rules
+from . import candidates
 
 
 @dataclass
@@ -18,7 +21,7 @@ class Digest:
     local_date: object
     interviews_today: list = field(default_factory=list)
     overdue_thank_yous: list = field(default_factory=list)
-    stalled_outreach: list = field(default_factory=list)
+    stalled_outreach: list = field(default_factory=list)  # candidates.Stalled
 
     @property
     def has_news(self) -> bool:
@@ -29,40 +32,21 @@ def digest_for(coach, now: datetime) -> Digest:
     zone = zoneinfo.ZoneInfo(coach.timezone)
     local_date = timezone.localtime(now, zone).date()
     day_start = datetime.combine(local_date, datetime.min.time()).replace(tzinfo=zone)
-    interviews = Interview.objects.filter(
-        client__coach=coach, client__status=Client.Status.ACTIVE
-    ).select_related("client", "contact", "contact__company")
-    today = interviews.filter(
-        status=Interview.Status.SCHEDULED,
-        starts_at__gte=day_start,
-        starts_at__lt=day_start + timedelta(days=1),
-    ).order_by("starts_at")
-    overdue = [
-        interview
-        for interview in interviews.filter(
-            status__in=[Interview.Status.SCHEDULED, Interview.Status.COMPLETED],
-            starts_at__gte=now - timedelta(days=14),
-            starts_at__lte=now - rules.THANK_YOU_CAP,
-            debrief__thank_you_sent_at__isnull=True,
-        ).order_by("starts_at")
-        if interview.ends_at + rules.THANK_YOU_CAP <= now
-    ]
-    stalled = list(
-        Touch.objects.filter(
-            kind=Touch.Kind.OUTREACH,
-            contact__client__coach=coach,
-            contact__client__status=Client.Status.ACTIVE,
-            contact__stage=Contact.Stage.REACHED_OUT,
-            at__lte=now - timedelta(days=7),
-            at__gte=now - timedelta(days=30),
+    caseload = Client.objects.filter(coach=coach, status=Client.Status.ACTIVE)
+    today = (
+        Interview.objects.filter(
+            client__in=caseload,
+            status=Interview.Status.SCHEDULED,
+            starts_at__gte=day_start,
+            starts_at__lt=day_start + timedelta(days=1),
         )
-        .select_related("contact", "contact__client", "contact__company")
-        .order_by("at")[:20]
+        .select_related("client", "contact", "contact__company")
+        .order_by("starts_at")
     )
     return Digest(
         coach=coach,
         local_date=local_date,
         interviews_today=list(today),
-        overdue_thank_yous=overdue,
-        stalled_outreach=stalled,
+        overdue_thank_yous=list(candidates.overdue_thank_yous(caseload, now)),
+        stalled_outreach=list(candidates.stalled_outreach(caseload, now)),
     )

@@ -23,12 +23,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Contact, Touch
+from clients.models import Contact
 from clients.outreach import outreach_mailto_url
 from interviews.checklist import checklist_items
-from interviews.debriefs import debrief_is_written, thank_you_due_by
+from interviews.debriefs import debrief_is_written
 from interviews.models import Debrief, Interview, Referral
 
+from . import rules
 from .digest import digest_for
 from .links import Action, link_url
 from .models import Reminder
@@ -60,9 +61,6 @@ PREP_EMAIL_ITEMS = (
 PREP_EMAIL_ITEM_COUNT = 4
 QUESTIONS_TO_AIM_FOR = 10
 
-# Occurrences as reminders.occurrences writes them.
-FOLLOW_UP_OCCURRENCE = re.compile(r"^touch-(?P<touch>\d+):step-(?P<step>\d+)$")
-KEEP_IN_TOUCH_OCCURRENCE = re.compile(r"^touch-(?P<touch>\d+)$")
 OTHERS_AT_COMPANY = 3
 
 THANK_YOU_DRAFT_SUBJECT = "Thank you for our conversation"
@@ -175,7 +173,7 @@ def thank_you_context(reminder: Reminder, context: dict) -> dict:
         "draft": draft,
         "draft_subject": THANK_YOU_DRAFT_SUBJECT,
         "mailto_url": _mailto(contact, THANK_YOU_DRAFT_SUBJECT, draft),
-        "send_by": thank_you_due_by(interview),
+        "send_by": interview.thank_you_due_by,
         "thank_you_sent_url": link_url(action=Action.THANK_YOU_SENT, reminder=reminder),
     }
 
@@ -186,20 +184,17 @@ def thank_you_overdue_context(reminder: Reminder, context: dict) -> dict:
 
 def outreach_follow_up_context(reminder: Reminder, context: dict) -> dict:
     contact, client = reminder.contact, reminder.client
-    found = FOLLOW_UP_OCCURRENCE.match(reminder.occurrence)
-    step = int(found["step"]) if found else 3
-    outreach = (
-        Touch.objects.filter(pk=int(found["touch"]), contact=contact).first() if found else None
-    )
+    step = reminder.step
     extra = {
         "step": step,
-        "outreach": outreach,
+        "try_someone_else": step == rules.TRY_SOMEONE_ELSE_STEP,
+        "outreach": reminder.touch,
         "snooze_url": link_url(action=Action.SNOOZE, reminder=reminder),
         "add_contact_url": site_url(
             reverse("clients:contact_create", kwargs={"client_pk": client.pk})
         ),
     }
-    if step == 3 and contact.company is not None:
+    if step == rules.TRY_SOMEONE_ELSE_STEP and contact.company is not None:
         others = (
             contact.company.contacts.filter(stage=Contact.Stage.IDENTIFIED)
             .exclude(pk=contact.pk)
@@ -212,7 +207,7 @@ def outreach_follow_up_context(reminder: Reminder, context: dict) -> dict:
             }
             for other in others
         ]
-    if step != 3:
+    if step != rules.TRY_SOMEONE_ELSE_STEP:
         draft = render_text("reminders/emails/_follow_up_draft.txt", context | extra)
         extra |= {
             "draft": draft,
@@ -224,10 +219,7 @@ def outreach_follow_up_context(reminder: Reminder, context: dict) -> dict:
 
 def keep_in_touch_context(reminder: Reminder, context: dict) -> dict:
     contact = reminder.contact
-    found = KEEP_IN_TOUCH_OCCURRENCE.match(reminder.occurrence)
-    last_touch = (
-        Touch.objects.filter(pk=int(found["touch"]), contact=contact).first() if found else None
-    )
+    last_touch = reminder.touch
     advice_from = (
         Debrief.objects.filter(interview__contact=contact)
         .exclude(advice="")
@@ -249,43 +241,46 @@ def keep_in_touch_context(reminder: Reminder, context: dict) -> dict:
     }
 
 
+# Each of the digest's lists names its most urgent rows, as the coach home does, and says how
+# many more the home page shows.
+DIGEST_ROWS_PER_LIST = 15
+
+
 def coach_digest_context(reminder: Reminder, context: dict) -> dict:
     digest = digest_for(reminder.coach, reminder.due_at)
+    shown = DIGEST_ROWS_PER_LIST
 
     def interview_url(interview):
         return site_url(
             reverse("interviews:interview_detail", kwargs={"interview_pk": interview.pk})
         )
 
+    def interview_row(interview):
+        return {
+            "interview": interview,
+            "who": contact_label(interview.contact),
+            "url": interview_url(interview),
+        }
+
     return {
         "digest": digest,
-        "interviews_today": [
-            {
-                "interview": interview,
-                "who": contact_label(interview.contact),
-                "url": interview_url(interview),
-            }
-            for interview in digest.interviews_today
-        ],
-        "overdue_thank_yous": [
-            {
-                "interview": interview,
-                "who": contact_label(interview.contact),
-                "url": interview_url(interview),
-            }
-            for interview in digest.overdue_thank_yous
-        ],
+        "home_url": site_url(reverse("home")),
+        "interviews_today": [interview_row(i) for i in digest.interviews_today],
+        "overdue_thank_yous": [interview_row(i) for i in digest.overdue_thank_yous[:shown]],
+        "overdue_more": max(len(digest.overdue_thank_yous) - shown, 0),
         "stalled_outreach": [
             {
-                "touch": touch,
-                "who": contact_label(touch.contact),
-                "days_waiting": (digest.local_date - timezone.localdate(touch.at)).days,
+                "touch": stalled.outreach,
+                "step": stalled.step,
+                "who": contact_label(stalled.contact),
+                "days_waiting": (digest.local_date - timezone.localdate(stalled.outreach.at)).days,
                 "url": site_url(
-                    reverse("clients:contact_detail", kwargs={"contact_pk": touch.contact_id})
+                    reverse("clients:contact_detail", kwargs={"contact_pk": stalled.contact.pk})
                 ),
             }
-            for touch in digest.stalled_outreach
+            for stalled in digest.stalled_outreach[:shown]
         ],
+        "stalled_more": max(len(digest.stalled_outreach) - shown, 0),
     }
 
 

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from clients.models import Client, Contact, VisibleToQuerySet
+from clients.models import Client, Contact, Touch, VisibleToQuerySet
 from interviews.models import Interview
+
+from .identity import Occasion
 
 
 class ReminderQuerySet(VisibleToQuerySet):
@@ -17,9 +19,10 @@ class Reminder(models.Model):
     """The outbox and the email log in one.
 
     A row is written only once its reminder is due (reminders.sweep derives what is due from the
-    interviews, debriefs and touches by reminders.rules). `key` names the occurrence, e.g.
-    "thank_you:interview-12:2026-03-10T19:00:00+00:00", and is unique: however many sweeps run
-    at once, an occurrence is recorded once and so sent at most once (see reminders.sweep).
+    interviews, debriefs and touches by reminders.rules). What it is about is stored in columns
+    (the interview and its start, the touch and the step, the snooze's end, the digest's date:
+    reminders.identity.Occasion), and `key`, built from them by `Occasion.key`, is unique:
+    however many sweeps run at once, an occasion is recorded once and so sent at most once.
     """
 
     class Kind(models.TextChoices):
@@ -56,7 +59,25 @@ class Reminder(models.Model):
     contact = models.ForeignKey(
         Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
     )
-    occurrence = models.CharField(max_length=100, help_text="What makes this one distinct.")
+    # What makes this one distinct (reminders.identity.Occasion): read these, never the key.
+    interview_starts_at = models.DateTimeField(
+        null=True, blank=True, help_text="The interview's start this reminder was for."
+    )
+    touch = models.ForeignKey(
+        Touch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The outreach a follow-up is about, or the last touch for keep-in-touch.",
+    )
+    step = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The follow-up's step: 3 or 7 business days."
+    )
+    paused_until = models.DateTimeField(
+        null=True, blank=True, help_text="Set when a snooze moved the reminder to its end."
+    )
+    local_date = models.DateField(null=True, blank=True, help_text="The digest's day, coach-local.")
     recipient_email = models.EmailField()
     due_at = models.DateTimeField()
     window_ends_at = models.DateTimeField(help_text="Not sent after this; then skipped or failed.")
@@ -86,3 +107,7 @@ class Reminder(models.Model):
 
     def __str__(self):
         return self.key
+
+    @property
+    def occasion(self) -> Occasion:
+        return Occasion.of(self)

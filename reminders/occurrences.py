@@ -14,6 +14,7 @@ from clients.models import Client, Contact, Touch
 from interviews.models import Interview
 
 from . import rules
+from .identity import Occasion
 from .models import Reminder
 
 Kind = Reminder.Kind
@@ -21,9 +22,9 @@ Kind = Reminder.Kind
 
 @dataclass(frozen=True)
 class Occurrence:
-    kind: str
-    key: str
-    occurrence: str
+    """One reminder the rules say is due: what it is about (`occasion`), to whom, and when."""
+
+    occasion: Occasion
     recipient_email: str
     due: rules.Due
     client: Client | None = None
@@ -31,11 +32,17 @@ class Occurrence:
     contact: Contact | None = None
     coach: object | None = None
 
+    @property
+    def kind(self) -> str:
+        return self.occasion.kind
+
+    @property
+    def key(self) -> str:
+        return self.occasion.key
+
     def as_reminder(self, now: datetime) -> Reminder:
         return Reminder(
-            kind=self.kind,
-            key=self.key,
-            occurrence=self.occurrence,
+            **self.occasion.columns(),
             client=self.client,
             coach=self.coach,
             interview=self.interview,
@@ -45,10 +52,6 @@ class Occurrence:
             window_ends_at=self.due.window_ends_at,
             next_attempt_at=now,
         )
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="minutes")
 
 
 def thank_you_is_sent(interview: Interview) -> bool:
@@ -67,10 +70,14 @@ def interview_occurrences(interview: Interview) -> list[Occurrence]:
         Interview.Status.NO_SHOW,
     ):
         return []
-    # The interview's time is part of each key: a rescheduled interview is a new occurrence.
-    occurrence = _stamp(interview.starts_at)
-    subject = f"interview-{interview.pk}:{occurrence}"
     common = {"client": client, "interview": interview, "contact": interview.contact}
+
+    def about(kind):
+        # The interview's start is part of each occasion: rescheduled, it is a new one.
+        return Occasion.for_interview(
+            kind, interview_id=interview.pk, starts_at=interview.starts_at
+        )
+
     found = []
     if interview.status == Interview.Status.SCHEDULED:
         due = rules.prep_due(
@@ -79,27 +86,12 @@ def interview_occurrences(interview: Interview) -> list[Occurrence]:
             timezone_name=client.timezone,
         )
         if due:
-            found.append(
-                Occurrence(Kind.PREP, f"prep:{subject}", occurrence, client.email, due, **common)
-            )
+            found.append(Occurrence(about(Kind.PREP), client.email, due, **common))
     if not thank_you_is_sent(interview):
         due = rules.thank_you_due(ends_at=interview.ends_at, timezone_name=client.timezone)
-        found.append(
-            Occurrence(
-                Kind.THANK_YOU, f"thank_you:{subject}", occurrence, client.email, due, **common
-            )
-        )
+        found.append(Occurrence(about(Kind.THANK_YOU), client.email, due, **common))
         due = rules.thank_you_overdue_due(ends_at=interview.ends_at)
-        found.append(
-            Occurrence(
-                Kind.THANK_YOU_OVERDUE,
-                f"thank_you_overdue:{subject}",
-                occurrence,
-                client.coach.email,
-                due,
-                **common,
-            )
-        )
+        found.append(Occurrence(about(Kind.THANK_YOU_OVERDUE), client.coach.email, due, **common))
     return found
 
 
@@ -115,32 +107,22 @@ def follow_up_occurrences(contact: Contact, outreach: Touch) -> list[Occurrence]
     found = []
     for step in rules.FOLLOW_UP_STEPS:
         due = rules.follow_up_due(outreach_at=outreach.at, step=step, timezone_name=client.timezone)
-        due, snoozed = _with_pause(due, contact.reminders_paused_until)
-        occurrence = f"touch-{outreach.pk}:step-{step}{snoozed}"
-        found.append(
-            Occurrence(
-                Kind.OUTREACH_FOLLOW_UP,
-                f"outreach_follow_up:contact-{contact.pk}:{occurrence}",
-                occurrence,
-                client.email,
-                due,
-                client=client,
-                contact=contact,
-            )
-        )
+        occasion = Occasion.for_follow_up(contact_id=contact.pk, touch_id=outreach.pk, step=step)
+        due, occasion = _with_pause(due, occasion, contact.reminders_paused_until)
+        found.append(Occurrence(occasion, client.email, due, client=client, contact=contact))
     # Both steps pushed to the end of one pause would arrive together: keep the later one.
     if len(found) > 1 and found[0].due.at == found[-1].due.at:
         found = found[-1:]
     return found
 
 
-def _with_pause(due: rules.Due, paused_until) -> tuple[rules.Due, str]:
-    """A snoozed reminder is a new occurrence at the end of the pause, so that snoozing one that
-    was already sent brings it back a week later (its key gets the pause's end)."""
+def _with_pause(due: rules.Due, occasion: Occasion, paused_until) -> tuple[rules.Due, Occasion]:
+    """A snoozed reminder is a new occasion at the end of the pause, so that snoozing one that
+    was already sent brings it back a week later."""
     later = rules.paused(due, paused_until)
     if later is due:
-        return due, ""
-    return later, f":snoozed-{paused_until:%Y%m%dT%H%M}"
+        return due, occasion
+    return later, occasion.snoozed_until(paused_until)
 
 
 KEEP_IN_TOUCH_STAGES = (
@@ -164,29 +146,14 @@ def keep_in_touch_occurrence(contact: Contact, last_touch: Touch) -> Occurrence 
         weeks=client.keep_in_touch_weeks,
         timezone_name=client.timezone,
     )
-    due, snoozed = _with_pause(due, contact.reminders_paused_until)
-    occurrence = f"touch-{last_touch.pk}{snoozed}"
-    return Occurrence(
-        Kind.KEEP_IN_TOUCH,
-        f"keep_in_touch:contact-{contact.pk}:{occurrence}",
-        occurrence,
-        client.email,
-        due,
-        client=client,
-        contact=contact,
-    )
+    occasion = Occasion.for_keep_in_touch(contact_id=contact.pk, touch_id=last_touch.pk)
+    due, occasion = _with_pause(due, occasion, contact.reminders_paused_until)
+    return Occurrence(occasion, client.email, due, client=client, contact=contact)
 
 
 def digest_occurrence(coach, local_date) -> Occurrence | None:
     if not (coach.is_active and coach.daily_digest):
         return None
     due = rules.digest_due(local_date=local_date, timezone_name=coach.timezone)
-    occurrence = local_date.isoformat()
-    return Occurrence(
-        Kind.COACH_DIGEST,
-        f"coach_digest:coach-{coach.pk}:{occurrence}",
-        occurrence,
-        coach.email,
-        due,
-        coach=coach,
-    )
+    occasion = Occasion.for_digest(coach_id=coach.pk, local_date=local_date)
+    return Occurrence(occasion, coach.email, due, coach=coach)

@@ -9,7 +9,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from interviews.debriefs import THANK_YOU_WINDOW
+from interviews.models import THANK_YOU_WINDOW
 
 WAKING_START = time(8, 0)
 WAKING_END = time(20, 0)
@@ -20,6 +20,9 @@ THANK_YOU_AFTER = timedelta(hours=24)
 THANK_YOU_CAP = THANK_YOU_WINDOW
 OVERDUE_WINDOW = timedelta(days=3)
 FOLLOW_UP_STEPS = (3, 7)  # the 3B7 routine, in business days after the outreach
+# After 3 business days the client tries someone else at the company; after 7, one polite
+# follow-up to the contact.
+TRY_SOMEONE_ELSE_STEP, POLITE_FOLLOW_UP_STEP = FOLLOW_UP_STEPS
 NO_RESPONSE_AFTER_DAYS = 14  # business days after the outreach: the contact has gone quiet
 FOLLOW_UP_WINDOW = timedelta(days=2)
 KEEP_IN_TOUCH_WINDOW = timedelta(days=7)

@@ -2,9 +2,9 @@
 after retries, pending and due now) for the demo clients' contacts and, when there are demo
 interviews, for those too.
 
-Each row is written under the key the sweep itself derives for the occurrence
-(reminders.occurrences), so the sweep sees the demo rows as recorded and never adds a second
-row for the same occurrence. Run it as often as you like: rows are updated by key.
+Each row is written for the occasion the sweep itself derives (reminders.occurrences), so the
+sweep sees the demo rows as recorded and never adds a second row for the same occasion. Run it
+as often as you like: rows are updated by key.
 """
 
 from copy import copy
@@ -87,7 +87,7 @@ def follow_up_reminders(client: Client, now):
         waiting = copy(contact)
         waiting.stage = Contact.Stage.REACHED_OUT
         for found in occurrences.follow_up_occurrences(waiting, outreach):
-            if found.key.endswith(f":step-{step}"):
+            if found.occasion.step == step:
                 yield found, outcome_for(found, status, note, now)
 
 
@@ -153,8 +153,7 @@ def attempts_until_window_closed(found: Occurrence) -> int:
 def write(found: Occurrence, outcome: dict, now) -> None:
     row = found.as_reminder(now)
     fields = {
-        "kind": row.kind,
-        "occurrence": row.occurrence,
+        **found.occasion.columns(),
         "client": row.client,
         "coach": row.coach,
         "interview": row.interview,

@@ -9,7 +9,7 @@ from clients.models import Contact, Touch
 from dashboard import attention as attention_module
 from dashboard.attention import PER_RULE, attention_for
 from interviews.models import Debrief, Interview
-from reminders import rules
+from reminders import candidates, rules
 from reminders.models import Reminder
 from tests.factories import (
     ClientFactory,
@@ -86,7 +86,6 @@ def test_failed_reminders_are_listed_with_their_error(coach, client):
         kind=Reminder.Kind.PREP,
         key="prep:x",
         client=client,
-        occurrence="x",
         recipient_email=client.email,
         due_at=NOW - timedelta(hours=3),
         window_ends_at=NOW - timedelta(hours=1),
@@ -195,7 +194,6 @@ def failed_reminder(client, due_at):
         kind=Reminder.Kind.PREP,
         key=f"prep:{client.pk}:{due_at.isoformat()}",
         client=client,
-        occurrence=due_at.isoformat(),
         recipient_email=client.email,
         due_at=due_at,
         window_ends_at=due_at + timedelta(hours=2),
@@ -347,11 +345,11 @@ def test_sql_decides_stalled_outreach_by_calendar_days_only_where_the_rule_agree
     """Whenever an outreach is sent, in any timezone, daylight-saving changes included, its 7
     business days end between NEVER_PAST_7 and SURELY_PAST_7 later and its 3 business days
     within SURELY_PAST_3."""
-    assert attention_module.SURELY_PAST_3 <= attention_module.NEVER_PAST_7
+    assert candidates.SURELY_PAST_3 <= candidates.NEVER_PAST_7
     for start in [datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 9, 25, tzinfo=UTC)]:
         for minutes in range(0, 46 * 24 * 60, 53):
             sent = start + timedelta(minutes=minutes)
             seven = rules.follow_up_due(outreach_at=sent, step=7, timezone_name=zone).at - sent
             three = rules.follow_up_due(outreach_at=sent, step=3, timezone_name=zone).at - sent
-            assert attention_module.NEVER_PAST_7 <= seven <= attention_module.SURELY_PAST_7
-            assert three <= attention_module.SURELY_PAST_3
+            assert candidates.NEVER_PAST_7 <= seven <= candidates.SURELY_PAST_7
+            assert three <= candidates.SURELY_PAST_3

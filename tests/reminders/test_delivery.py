@@ -28,13 +28,14 @@ from django.db import connection
 
 from clients.models import Client, Contact
 from interviews.models import Interview
-from reminders import rules, sweep
+from reminders import rules
 from reminders.models import Reminder
 from reminders.sweep import (
     CLAIM_TIMEOUT,
     SweepResult,
     claim_due_reminders,
     deliver,
+    delivery,
     record_due_reminders,
     run_sweep,
 )
@@ -402,8 +403,8 @@ def test_a_sweep_that_stalls_mid_batch_stops_before_sending_what_another_sweep_t
     record_due_reminders(NOW)
     batch = claim_due_reminders(NOW)
     clock = {"now": 1000.0}
-    monkeypatch.setattr(sweep.time, "monotonic", lambda: clock["now"])
-    build = sweep.build_message
+    monkeypatch.setattr(delivery.time, "monotonic", lambda: clock["now"])
+    build = delivery.build_message
     stalled = []
 
     def slow_first_message(reminder):
@@ -415,7 +416,7 @@ def test_a_sweep_that_stalls_mid_batch_stops_before_sending_what_another_sweep_t
             assert run_sweep(NOW + CLAIM_TIMEOUT).sent == 3
         return build(reminder)
 
-    monkeypatch.setattr(sweep, "build_message", slow_first_message)
+    monkeypatch.setattr(delivery, "build_message", slow_first_message)
     result = SweepResult()
 
     deliver(batch, NOW, result)
@@ -433,26 +434,26 @@ def test_a_slow_sweep_renews_its_claim_so_no_other_sweep_takes_its_rows(monkeypa
     record_due_reminders(NOW)
     batch = claim_due_reminders(NOW)
     clock = {"now": 1000.0}
-    monkeypatch.setattr(sweep.time, "monotonic", lambda: clock["now"])
-    build = sweep.build_message
+    monkeypatch.setattr(delivery.time, "monotonic", lambda: clock["now"])
+    build = delivery.build_message
     taken_over = []
 
     def slow_message(reminder):
-        # Each message takes 6 minutes: without renewal the claim (10 minutes from NOW)
-        # would time out before the second one is sent. Another sweep runs meanwhile.
-        clock["now"] += 6 * 60
-        minutes = 6 * (len(taken_over) + 1)
+        # Each message takes half the claim timeout: without renewal the claim would time out
+        # before the second one is sent. Another sweep runs meanwhile.
+        step = CLAIM_TIMEOUT / 2
+        clock["now"] += step.total_seconds()
         taken_over.append(None)  # first: a sweep that wrongly takes the row re-enters here
-        taken_over[-1] = run_sweep(NOW + timedelta(minutes=minutes)).sent
+        taken_over[-1] = run_sweep(NOW + step * len(taken_over)).sent
         return build(reminder)
 
-    monkeypatch.setattr(sweep, "build_message", slow_message)
+    monkeypatch.setattr(delivery, "build_message", slow_message)
     result = SweepResult()
 
     deliver(batch, NOW, result)
 
     assert result.sent == 2
-    assert taken_over == [0, 0]  # the other sweeps at +6 and +12 minutes found nothing to take
+    assert taken_over == [0, 0]  # the other sweeps, at each half timeout, found nothing to take
     assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.SENT}
 
 
@@ -477,15 +478,15 @@ def test_a_late_batch_of_a_long_sweep_holds_its_claim_from_the_real_time(monkeyp
     completed_interviews_awaiting_thank_you(1)
     record_due_reminders(NOW)
     batch = claim_due_reminders(NOW)  # claimed until NOW + CLAIM_TIMEOUT
-    monkeypatch.setattr(sweep.time, "monotonic", lambda: 1000.0)
+    monkeypatch.setattr(delivery.time, "monotonic", lambda: 1000.0)
     held_until = []
-    build = sweep.build_message
+    build = delivery.build_message
 
     def note_the_claim(reminder):
         held_until.append(Reminder.objects.get(pk=reminder.pk).next_attempt_at)
         return build(reminder)
 
-    monkeypatch.setattr(sweep, "build_message", note_the_claim)
+    monkeypatch.setattr(delivery, "build_message", note_the_claim)
 
     # The sweep began 8 minutes ago (its earlier batches took that long).
     deliver(batch, NOW, SweepResult(), started=1000.0 - 8 * 60)
@@ -505,7 +506,7 @@ def test_the_soft_time_limit_ends_the_sweep_instead_of_counting_as_a_failed_send
     def out_of_time(reminder):
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(sweep, "build_message", out_of_time)
+    monkeypatch.setattr(delivery, "build_message", out_of_time)
 
     with pytest.raises(SoftTimeLimitExceeded):
         run_sweep(NOW)

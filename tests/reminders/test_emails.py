@@ -95,9 +95,7 @@ def outreach(contact):
 
 def follow_up_reminder(contact, outreach, step) -> Reminder:
     (found,) = [
-        o
-        for o in occurrences.follow_up_occurrences(contact, outreach)
-        if o.occurrence.endswith(f"step-{step}")
+        o for o in occurrences.follow_up_occurrences(contact, outreach) if o.occasion.step == step
     ]
     return recorded(found)
 

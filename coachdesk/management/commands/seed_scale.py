@@ -29,6 +29,7 @@ from accounts.timezones import NonExistentLocalTime, local_to_utc
 from clients.models import Client, Company, Contact, Touch
 from clients.pagecache import invalidate_all
 from interviews.models import Debrief, Interview, InterviewQuestion, Question, QuestionBank
+from reminders.identity import Occasion
 from reminders.models import Reminder
 
 from .seed_demo import DEMO_PASSWORD
@@ -502,58 +503,59 @@ class ScaleBuilder:
     def interview_occurrences(self, client, interviews) -> list[tuple]:
         found = []
         for interview in interviews:
-            subject = (
-                f"interview-{interview.pk}:{interview.starts_at.isoformat(timespec='minutes')}"
-            )
             common = {"interview": interview, "contact": interview.contact}
+
+            def about(kind, interview=interview):
+                return Occasion.for_interview(
+                    kind, interview_id=interview.pk, starts_at=interview.starts_at
+                )
+
             prep_at = interview.starts_at - timedelta(hours=24)
             if prep_at <= self.now:
-                found.append(("prep", f"prep:{subject}", prep_at, client.email, common))
+                found.append((about("prep"), prep_at, client.email, common))
             if interview.status == InterviewStatus.COMPLETED:
                 thank_at = interview.ends_at + timedelta(hours=24)
                 overdue_at = interview.ends_at + timedelta(days=4)
-                found.append(("thank_you", f"thank_you:{subject}", thank_at, client.email, common))
+                found.append((about("thank_you"), thank_at, client.email, common))
                 if overdue_at <= self.now:
                     found.append(
-                        (
-                            "thank_you_overdue",
-                            f"thank_you_overdue:{subject}",
-                            overdue_at,
-                            client.coach.email,
-                            common,
-                        )
+                        (about("thank_you_overdue"), overdue_at, client.coach.email, common)
                     )
-        return [o for o in found if o[2] <= self.now]
+        return [o for o in found if o[1] <= self.now]
 
     def contact_occurrences(self, client, contacts, touches, wanted: int) -> list[tuple]:
         """Round 0 and 1: follow-ups on day 3 and 7 after the first outreach; later rounds:
-        keep-in-touch reminders, one per later generation of the contact's last touch."""
+        keep-in-touch reminders, one per later generation of the contact's last touch (each a
+        snooze of its own, so each a distinct occasion)."""
         if wanted <= 0:
             return []
-        if not contacts:
-            raise CommandError("Reminders beyond the interviews' need contacts: pass --contacts.")
-        # Contacts someone reached out to come first: their follow-ups are the realistic ones.
-        contacts = sorted(contacts, key=lambda contact: contact.pk not in touches)
+        # A follow-up or keep-in-touch reminder is about a touch: only contacts with one.
+        reached = [contact for contact in contacts if touches.get(contact.pk)]
+        if not reached:
+            raise CommandError("Reminders beyond the interviews' need contacts with touches.")
         found = []
         for n in range(wanted):
-            contact = contacts[n % len(contacts)]
-            generation = n // len(contacts)
-            mine = touches.get(contact.pk, [])
-            touch_pk = mine[0].pk if mine else 0
-            base = (mine[0].at if mine else self.now) - timedelta(days=30 * generation)
+            contact = reached[n % len(reached)]
+            generation = n // len(reached)
+            touch = touches[contact.pk][0]
+            base = touch.at - timedelta(days=30 * generation)
             common = {"contact": contact}
             if generation < 2:
                 step = 3 if generation == 0 else 7
-                occurrence = f"touch-{touch_pk}:step-{step}"
-                key = f"outreach_follow_up:contact-{contact.pk}:{occurrence}"
-                found.append(("outreach_follow_up", key, base + timedelta(days=step), common))
+                occasion = Occasion.for_follow_up(
+                    contact_id=contact.pk, touch_id=touch.pk, step=step
+                )
+                found.append((occasion, base + timedelta(days=step), common))
             else:
-                occurrence = f"touch-{touch_pk}:generation-{generation}"
-                key = f"keep_in_touch:contact-{contact.pk}:{occurrence}"
-                found.append(("keep_in_touch", key, base + timedelta(weeks=8), common))
-        return [(kind, key, min(at, self.now), client.email, c) for kind, key, at, c in found]
+                occasion = Occasion.for_keep_in_touch(
+                    contact_id=contact.pk,
+                    touch_id=touch.pk,
+                    paused_until=touch.at + timedelta(weeks=8 + generation),
+                )
+                found.append((occasion, base + timedelta(weeks=8), common))
+        return [(occasion, min(at, self.now), client.email, c) for occasion, at, c in found]
 
-    def reminder(self, client, kind, key, due_at, recipient, related) -> Reminder:
+    def reminder(self, client, occasion, due_at, recipient, related) -> Reminder:
         rng = self.rng
         recent = rng.random() < RECENT_SHARE
         if recent:
@@ -564,10 +566,8 @@ class ScaleBuilder:
         window = timedelta(days=2)
         attempts = {ReminderStatus.PENDING: 0, ReminderStatus.FAILED: 5}.get(status, 1)
         return Reminder(
-            kind=kind,
-            key=key,
+            **occasion.columns(),
             client=client,
-            occurrence=key.split(":", 2)[-1],
             recipient_email=recipient,
             due_at=due_at,
             window_ends_at=due_at + window,

@@ -1,0 +1,272 @@
+"""What each reminder rule reads, and how far back it looks: the one home of those selections.
+
+The sweep (reminders.sweep) records what they yield once its time has come; the Reminders tab
+(reminders.selectors) shows what they yield still ahead; the coach home (dashboard.attention),
+the digest (reminders.digest) and the client's next steps (dashboard.next_steps) list what they
+yield that needs a person. Each selection and each window is written here once, or as a queryset
+method on the model it reads (Touch.objects.waiting_for_reply, latest_per_contact;
+Interview.objects.awaiting_thank_you, thank_you_overdue), and called by all of them.
+
+Where a page needs a faster SQL form of a rule (`stalled_outreach_most_urgent`), it sits beside
+the rule and tests/reminders/test_properties.py holds the two together on generated data.
+"""
+
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
+
+from clients.models import Client, Contact, Touch
+from interviews.models import Interview
+
+from . import rules
+from .occurrences import KEEP_IN_TOUCH_STAGES
+
+# --- windows -------------------------------------------------------------------------------
+
+# Everything after an interview's start is due within INTERVIEW_PAST of it (thank-you, then the
+# coach's overdue notice with its window); the prep reminder within INTERVIEW_AHEAD before it.
+INTERVIEW_PAST = rules.THANK_YOU_CAP + rules.OVERDUE_WINDOW + timedelta(hours=4)
+INTERVIEW_AHEAD = rules.PREP_LEAD + timedelta(hours=1)
+# Outreach still waiting for a reply: 14 business days close it as "no response", and 45
+# calendar days hold 14 business days whatever the weekends.
+OUTREACH_PAST = timedelta(days=45)
+KEEP_IN_TOUCH_PAST = timedelta(weeks=16)
+KEEP_IN_TOUCH_SOONEST = timedelta(weeks=4)  # the shortest keep_in_touch_weeks a client picks
+# Each snooze is a week from when it is clicked, and it can be clicked again, so a snoozed
+# reminder can come due long after the ranges above. The contacts whose pause ended within the
+# longest window are read on their own, whatever the age of their touches: a snoozed reminder
+# always comes back.
+PAUSE_ENDED_WITHIN = max(rules.FOLLOW_UP_WINDOW, rules.KEEP_IN_TOUCH_WINDOW)
+
+CONTACT_RELATED = ("contact", "contact__client", "contact__company")
+INTERVIEW_RELATED = ("client", "client__coach", "contact", "contact__company", "debrief")
+
+
+def paused_contacts(now: datetime, *, ahead: bool, via: str = "") -> Q:
+    """Contacts whose snooze ended within PAUSE_ENDED_WITHIN (uses contact_paused_idx), and with
+    `ahead` also those whose snooze has yet to end. `via` is the path to the contact when
+    filtering another model ("contact__")."""
+    lookups = {f"{via}reminders_paused_until__gt": now - PAUSE_ENDED_WITHIN}
+    if not ahead:
+        lookups[f"{via}reminders_paused_until__lte"] = now
+    return Q(**lookups)
+
+
+def _in_caseload(queryset: QuerySet, clients, via: str) -> QuerySet:
+    return queryset if clients is None else queryset.filter(**{f"{via}client__in": clients})
+
+
+# --- interviews ----------------------------------------------------------------------------
+
+
+def interviews_with_reminders(now: datetime, *, clients=None, ahead: bool = False) -> QuerySet:
+    """The interviews whose prep, thank-you or overdue reminder can be due at `now` (or, with
+    `ahead`, from `now` on). Uses the (status, starts_at) index of Interview."""
+    interviews = Interview.objects.filter(
+        status__in=[Interview.Status.SCHEDULED, Interview.Status.COMPLETED],
+        starts_at__gte=now - INTERVIEW_PAST,
+        client__status=Client.Status.ACTIVE,
+    )
+    if not ahead:
+        interviews = interviews.filter(starts_at__lte=now + INTERVIEW_AHEAD)
+    return _in_caseload(interviews, clients, "").select_related(*INTERVIEW_RELATED)
+
+
+def overdue_thank_yous(clients, now: datetime) -> QuerySet:
+    """Interviews of `clients` whose thank-you is still not marked 48 h after their end, the
+    longest overdue first; `ended_at` annotated."""
+    return (
+        Interview.objects.filter(client__in=clients)
+        .thank_you_overdue(now)
+        .select_related("client", "contact", "contact__company")
+        .order_by("ended_at", "starts_at", "pk")
+    )
+
+
+# --- outreach waiting for a reply ------------------------------------------------------------
+
+
+def follow_up_candidates(
+    now: datetime, *, clients=None, ahead: bool = False
+) -> list[tuple[Contact, Touch]]:
+    """(contact, its latest outreach) for the contacts still waiting for a reply whose 3B7
+    follow-ups can be due at `now` (or from `now` on, with `ahead`): those who reached out
+    within OUTREACH_PAST, and those whose snooze just ended (or, with `ahead`, has yet to end),
+    however long ago they reached out. Two queries."""
+    waiting = _in_caseload(Touch.objects.waiting_for_reply(as_of=now), clients, "contact__")
+    latest = {}
+    for touches in (
+        waiting.filter(at__gte=now - OUTREACH_PAST),
+        waiting.filter(paused_contacts(now, ahead=ahead, via="contact__")),
+    ):
+        for touch in touches.select_related(*CONTACT_RELATED):
+            latest[touch.contact_id] = touch
+    return [(touch.contact, touch) for touch in latest.values()]
+
+
+def keep_in_touch_candidates(
+    now: datetime, *, clients=None, ahead: bool = False
+) -> list[tuple[Contact, Touch]]:
+    """(contact, its latest touch) for the contacts the client interviewed whose keep-in-touch
+    reminder can be due at `now` (or from `now` on, with `ahead`): those whose latest touch
+    falls in KEEP_IN_TOUCH_PAST (and, at `now`, is at least KEEP_IN_TOUCH_SOONEST old), and
+    those whose snooze just ended (or has yet to end), whatever the age of their touches."""
+    touches = _in_caseload(
+        Touch.objects.filter(
+            contact__stage__in=KEEP_IN_TOUCH_STAGES,
+            contact__client__status=Client.Status.ACTIVE,
+            contact__client__remind_keep_in_touch=True,
+        ),
+        clients,
+        "contact__",
+    )
+    recent = touches.latest_per_contact(since=now - KEEP_IN_TOUCH_PAST)
+    if not ahead:
+        recent = recent.filter(at__lte=now - KEEP_IN_TOUCH_SOONEST)
+    snoozed = touches.filter(paused_contacts(now, ahead=ahead, via="contact__"))
+    latest = {}
+    for found in (recent.order_by(), snoozed.latest_per_contact()):
+        for touch in found.select_related(*CONTACT_RELATED):
+            latest[touch.contact_id] = touch
+    return [(touch.contact, touch) for touch in latest.values()]
+
+
+def silent_outreach(now: datetime) -> QuerySet:
+    """The latest outreach of each waiting contact with no word since, follow-ups aside: what
+    the no-response close reads (a note logged after the outreach keeps the contact open)."""
+    word_since = Touch.objects.filter(
+        contact=OuterRef("contact"), at__gt=OuterRef("at"), at__gte=now - OUTREACH_PAST
+    ).exclude(kind=Touch.Kind.FOLLOW_UP)
+    return (
+        Touch.objects.waiting_for_reply(as_of=now, since=now - OUTREACH_PAST)
+        .filter(~Exists(word_since))
+        .order_by()
+    )
+
+
+def past_follow_up_step(outreach_at: datetime, timezone_name: str, now: datetime) -> int | None:
+    """The last 3B7 step whose moment has come by `now` (7, then 3), or None."""
+    for step in reversed(rules.FOLLOW_UP_STEPS):
+        if (
+            now
+            >= rules.follow_up_due(
+                outreach_at=outreach_at, step=step, timezone_name=timezone_name
+            ).at
+        ):
+            return step
+    return None
+
+
+@dataclass(frozen=True)
+class Stalled:
+    """A contact with no reply past a 3B7 step: its latest outreach, and the step passed."""
+
+    outreach: Touch
+    step: int
+
+    @property
+    def contact(self) -> Contact:
+        return self.outreach.contact
+
+
+def stalled_outreach(clients, now: datetime) -> Iterator[Stalled]:
+    """Every contact of `clients` waiting for a reply past 3 or 7 business days (the moments
+    of its follow-up reminders), oldest outreach first: the rule, applied to each contact."""
+    touches = Touch.objects.waiting_for_reply(as_of=now, since=now - OUTREACH_PAST).filter(
+        contact__client__in=clients
+    )
+    for touch in touches.select_related(*CONTACT_RELATED).order_by("at", "pk"):
+        step = past_follow_up_step(touch.at, touch.contact.client.timezone, now)
+        if step:
+            yield Stalled(touch, step)
+
+
+# The fast SQL form of stalled_outreach for the coach home, which shows each step's most urgent
+# rows and counts the rest. SQL cannot count business days in each client's timezone; it can
+# count calendar days. 3 business days end 3 to 5½ calendar days after the outreach, 7 end 9 to
+# 11½ (an evening outreach's move to the next business morning included); a daylight-saving
+# change adds or takes an hour or two. So an outreach at least SURELY_PAST_7 old is past 7
+# business days whatever the timezone, one younger than NEVER_PAST_7 is not, one at least
+# SURELY_PAST_3 old is past 3, and one younger than NEVER_PAST_3 is past neither. SQL counts and
+# cuts those; the rule decides the outreach in between (the two "maybe" bands, about six days of
+# outreach). tests/reminders/test_properties.py checks the bounds against the rule and the two
+# forms against each other.
+SURELY_PAST_7 = timedelta(days=12)
+NEVER_PAST_7 = timedelta(days=8, hours=12)
+SURELY_PAST_3 = timedelta(days=6)
+NEVER_PAST_3 = timedelta(days=2, hours=12)
+PAST_7, MAYBE_7, PAST_3, MAYBE_3 = "past_7", "maybe_7", "past_3", "maybe_3"
+
+
+@dataclass(frozen=True)
+class MostUrgent:
+    """One step's most urgent stalled outreach (at most `limit`, oldest first) and how many
+    contacts are stalled past that step in all."""
+
+    outreach: list[Touch]
+    matched: int
+
+
+def stalled_outreach_most_urgent(clients, now: datetime, limit: int) -> dict[int, MostUrgent]:
+    """stalled_outreach, cut per step: {7: MostUrgent, 3: MostUrgent}, in two queries.
+
+    The first sorts the waiting outreach into the four bands and returns only what the rule must
+    still decide: the most urgent of each certain band with its count (COUNT(*) OVER), and the
+    two maybe bands whole (a few columns, no model instances). The second loads the rows shown.
+    """
+    band = Case(
+        When(at__lte=now - SURELY_PAST_7, then=Value(PAST_7)),
+        When(at__lte=now - NEVER_PAST_7, then=Value(MAYBE_7)),
+        When(at__lte=now - SURELY_PAST_3, then=Value(PAST_3)),
+        default=Value(MAYBE_3),
+    )
+    waiting = (
+        Touch.objects.waiting_for_reply(as_of=now, since=now - OUTREACH_PAST)
+        .filter(contact__client__in=clients, at__lte=now - NEVER_PAST_3)
+        .annotate(band=band)
+        .annotate(
+            urgency_rank=Window(RowNumber(), partition_by=F("band"), order_by=["at", "pk"]),
+            n_matched=Window(Count("pk"), partition_by=F("band")),
+        )
+    )
+    cut = Case(When(band__in=[MAYBE_7, MAYBE_3], then=F("n_matched")), default=Value(limit))
+    rows = (
+        waiting.filter(urgency_rank__lte=cut)
+        .order_by("at", "pk")
+        .values_list("pk", "at", "contact__client__timezone", "band", "n_matched")
+    )
+    by_band, matched = defaultdict(list), defaultdict(int)
+    for pk, sent, timezone_name, in_band, n_matched in rows:
+        by_band[in_band].append((pk, sent, timezone_name))
+        matched[in_band] = n_matched
+    # rules.follow_up_due loads each client's timezone by name, and zoneinfo keeps only the
+    # last eight it loaded unless they are still referenced: hold them while the rule runs.
+    maybe = [*by_band[MAYBE_7], *by_band[MAYBE_3]]
+    _zones = [zoneinfo.ZoneInfo(name) for name in {name for _pk, _sent, name in maybe}]
+    # Oldest first: every PAST_7 outreach is older than every MAYBE_7 one, and so on.
+    past_7, not_7, young_past_3 = [], [], []
+    for pk, sent, timezone_name in by_band[MAYBE_7]:  # all past 3 business days
+        step = past_follow_up_step(sent, timezone_name, now)
+        (past_7 if step == rules.POLITE_FOLLOW_UP_STEP else not_7).append(pk)
+    for pk, sent, timezone_name in by_band[MAYBE_3]:
+        if past_follow_up_step(sent, timezone_name, now):
+            young_past_3.append(pk)
+    seven = [*(pk for pk, *_ in by_band[PAST_7]), *past_7][:limit]
+    three = [*not_7, *(pk for pk, *_ in by_band[PAST_3]), *young_past_3][:limit]
+    shown = Touch.objects.filter(pk__in=seven + three).select_related(
+        "contact__client", "contact__company"
+    )
+    touches = {touch.pk: touch for touch in shown}
+    return {
+        rules.POLITE_FOLLOW_UP_STEP: MostUrgent(
+            [touches[pk] for pk in seven], matched[PAST_7] + len(past_7)
+        ),
+        rules.TRY_SOMEONE_ELSE_STEP: MostUrgent(
+            [touches[pk] for pk in three], len(not_7) + matched[PAST_3] + len(young_past_3)
+        ),
+    }
