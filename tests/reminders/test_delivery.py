@@ -127,9 +127,10 @@ class SmtpSink:
 
 
 @contextmanager
-def smtp_server_on_loopback():
-    """A real SMTP server on loopback, in a thread of the test process."""
-    sink = SmtpSink()
+def smtp_server_on_loopback(sink: SmtpSink | None = None):
+    """A real SMTP server on loopback, in a thread of the test process; `sink` handles what it
+    receives (by default an SmtpSink)."""
+    sink = sink or SmtpSink()
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()
     try:

@@ -72,34 +72,44 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
+def celery_worker(name: str, *, env: dict, log) -> subprocess.Popen:
+    """A Celery worker on the default queue. The solo pool runs each task in the worker process
+    itself: killing that process kills the sweep it is running."""
+    return celery(
+        "worker",
+        "--pool=solo",
+        "-Q",
+        "celery",
+        "--hostname",
+        f"{name}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        env=env,
+        log=log,
+    )
+
+
+def celery_beat(tmp_path: Path, *, env: dict, log) -> subprocess.Popen:
+    return celery(
+        "beat",
+        "--schedule",
+        str(tmp_path / "beat"),
+        "--pidfile",
+        str(tmp_path / "beat.pid"),
+        env=env,
+        log=log,
+    )
+
+
 @contextmanager
 def worker_and_beat(env: dict, tmp_path: Path):
-    """A Celery worker (solo pool, the default queue) and beat, as subprocesses; stopped on the
-    way out whatever happens. Yields a function that returns both logs."""
+    """A Celery worker and beat, as subprocesses; stopped on the way out whatever happens.
+    Yields a function that returns both logs."""
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
     with worker_log.open("w") as worker_out, beat_log.open("w") as beat_out:
-        worker = celery(
-            "worker",
-            "--pool=solo",
-            "-Q",
-            "celery",
-            "--hostname",
-            f"e2e-{tmp_path.name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            env=env,
-            log=worker_out,
-        )
-        beat = celery(
-            "beat",
-            "--schedule",
-            str(tmp_path / "beat"),
-            "--pidfile",
-            str(tmp_path / "beat.pid"),
-            env=env,
-            log=beat_out,
-        )
+        worker = celery_worker(f"e2e-{tmp_path.name}", env=env, log=worker_out)
+        beat = celery_beat(tmp_path, env=env, log=beat_out)
         try:
             yield lambda: f"worker:\n{worker_log.read_text()}\nbeat:\n{beat_log.read_text()}"
         finally:
