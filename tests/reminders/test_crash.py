@@ -1,9 +1,9 @@
 """A worker killed in the middle of a batch, through the whole stack: PostgreSQL, Redis, Celery
 beat and two workers in their own processes, an SMTP server on loopback that answers slowly.
 
-The promise (reminders/sweep.py): whatever a dead worker had claimed goes out within about two
-minutes of its death, and the only message that can go out twice is the one in flight when it
-died (accepted by the server, not yet marked sent), under the same Message-ID.
+The promise (reminders/sweep/claim.py, delivery.py): whatever a dead worker had claimed goes out
+within about two minutes of its death, and the only message that can go out twice is the one in
+flight when it died (accepted by the server, not yet marked sent), under the same Message-ID.
 """
 
 import asyncio
@@ -155,6 +155,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_at_most_the_one_messa
         f"last message {last_arrival:.1f} s after the kill; bound {bound:.0f} s "
         f"(CLAIM_TIMEOUT {CLAIM_TIMEOUT.total_seconds():.0f} s).\n{all_logs()}"
     )
+    print(seen.split("\n", 1)[0])  # the figures, for `pytest -s`
     assert len(rows) == REMINDERS, seen
     assert {row.kind for row in rows} == {Reminder.Kind.THANK_YOU}, seen
     assert unsent == [], seen
