@@ -1,9 +1,10 @@
-"""The machine-readable forms of what a page shows: a `<time datetime>`.
+"""The machine-readable forms of what a page shows: a `<time datetime>` and a `tel:` link.
 
-Every template writes it through this filter, so it is valid HTML (the Nu Html Checker in
+Every template writes them through these filters, so each is valid HTML (the Nu Html Checker in
 tests/browser/test_html_validity.py holds every page to it) and is spelled in one place.
 """
 
+import re
 from datetime import date, datetime
 
 from django import template
@@ -22,3 +23,21 @@ def datetime_attr(value: datetime | date | None) -> str:
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     return value.isoformat()
+
+
+@register.filter
+def tel_href(number: str) -> str:
+    """`<a href="{{ phone|tel_href }}">{{ phone }}</a>`: the number as typed, as a `tel:` URL.
+
+    A `tel:` URL holds no spaces (RFC 3966), so only the digits and a leading + are kept. What
+    follows the first letter ("ext. 12", "x12") is an extension, kept as `;ext=12` rather than
+    run into the number. A number with no digits gives "" (nothing to dial).
+    """
+    number = (number or "").strip()
+    main, extension = re.match(r"([^A-Za-z]*)(.*)", number).groups()
+    digits = re.sub(r"\D", "", main)
+    if not digits:
+        return ""
+    href = "tel:" + ("+" if number.startswith("+") else "") + digits
+    extension_digits = re.sub(r"\D", "", extension)
+    return href + (f";ext={extension_digits}" if extension_digits else "")
