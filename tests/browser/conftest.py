@@ -62,3 +62,15 @@ def crawled_pages(browser, browser_context_args, live_server, django_db_setup, d
         finally:
             call_command("flush", interactive=False, verbosity=0)
     return pages
+
+
+@pytest.fixture(scope="session")
+def java():
+    """The `java` that runs the Nu Html Checker (vnu.jar); .ci/run installs Debian's JRE."""
+    path = shutil.which("java")
+    if not path:
+        message = "No Java: install Debian's 'default-jre-headless' package."
+        if UNDER_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

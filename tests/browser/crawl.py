@@ -4,7 +4,7 @@ The pages are found by following links from each home on the demo data, the way 
 one page per URL shape (ids replaced), GET only, never a download or the sign-out. While a page is
 open it is audited with axe-core (from the npm registry, package.json devDependencies); its HTML
 is kept as the server sent it. One crawl serves every check that reads pages
-(test_accessibility.py): the `crawled_pages` fixture in conftest.py.
+(test_accessibility.py, test_html_validity.py): the `crawled_pages` fixture in conftest.py.
 """
 
 import re
