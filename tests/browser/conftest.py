@@ -1,7 +1,11 @@
+import io
 import os
 import shutil
 
 import pytest
+from django.core.management import call_command
+
+from tests.browser.crawl import ACCOUNTS, crawl
 
 UNDER_CI = bool(os.environ.get("CI"))
 
@@ -38,3 +42,35 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def crawled_pages(browser, browser_context_args, live_server, django_db_setup, django_db_blocker):
+    """Every page of the demo site, per account name (crawl.py): crawled once per session for
+    all the checks that read pages. The demo data is seeded for the crawl and flushed after it,
+    so the tests that follow start from an empty database as usual."""
+    pages = {}
+    with django_db_blocker.unblock():
+        call_command("seed_demo", stdout=io.StringIO())
+        try:
+            for account in ACCOUNTS:
+                context = browser.new_context(**browser_context_args)
+                try:
+                    pages[account.name] = crawl(context.new_page(), live_server.url, account)
+                finally:
+                    context.close()
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+    return pages
+
+
+@pytest.fixture(scope="session")
+def java():
+    """The `java` that runs the Nu Html Checker (vnu.jar); .ci/run installs Debian's JRE."""
+    path = shutil.which("java")
+    if not path:
+        message = "No Java: install Debian's 'default-jre-headless' package."
+        if UNDER_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

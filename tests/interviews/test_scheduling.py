@@ -211,6 +211,22 @@ def test_scheduling_suggests_about_ten_questions_across_categories():
     assert {q.question.category for q in chosen} == set(categories)
 
 
+def test_the_prep_page_dials_the_number_without_spaces_and_shows_it_as_typed(coach_client, coach):
+    interview = InterviewFactory(
+        client=ClientFactory(coach=coach),
+        format=Interview.Format.PHONE,
+        platform="",
+        meeting_link="",
+        phone="+44 20 7946 0000",
+    )
+
+    page = coach_client.get(
+        reverse("interviews:interview_detail", kwargs={"interview_pk": interview.pk})
+    )
+
+    assert '<a href="tel:+442079460000">+44 20 7946 0000</a>' in page.text
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_client_opens_the_prep_page_ticks_the_checklist_and_adds_a_question(client, coach):
     portal = PortalClientFactory(coach=coach)

@@ -1,0 +1,104 @@
+"""The demo site as a coach, a client and a visitor see it: every page reachable by links.
+
+The pages are found by following links from each home on the demo data, the way a user would:
+one page per URL shape (ids replaced), GET only, never a download or the sign-out. While a page is
+open it is audited with axe-core (from the npm registry, package.json devDependencies); its HTML
+is kept as the server sent it. One crawl serves every check that reads pages
+(test_accessibility.py, test_html_validity.py): the `crawled_pages` fixture in conftest.py.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+from django.conf import settings
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+SKIP = re.compile(r"/logout/|\.csv|\.ics|/export|/feed|/calendar|/admin/|/unsubscribe|/r/")
+MAX_PAGES = 80
+
+
+@dataclass(frozen=True)
+class Account:
+    """A demo account (no email: a visitor) and the home its crawl starts from."""
+
+    name: str
+    email: str
+    start: str
+    at_least: int  # pages the crawl must reach, so a broken log-in or home cannot pass quietly
+
+
+ACCOUNTS = [
+    Account("coach", "coach@example.com", "/coach/", at_least=15),
+    Account("client", "client@example.com", "/portal/", at_least=6),
+    Account("visitor", "", "/accounts/login/", at_least=2),
+]
+
+
+@dataclass(frozen=True)
+class CrawledPage:
+    account: str
+    path: str
+    status: int | None  # None: no response
+    html: str  # the response body, as a validator fetching the URL would read it
+    axe_violations: list[dict]
+
+    def __str__(self):
+        return f"{self.path} (as {self.account})"
+
+
+def shape(target: str) -> str:
+    """One page per view: ids become N, and a query keeps only its keys (?sort=name and
+    ?sort=lamp are the same page, ?q= is another)."""
+    path, _, query = target.partition("?")
+    keys = sorted(part.partition("=")[0] for part in query.split("&") if part)
+    return re.sub(r"\d+", "N", path) + ("?" + "&".join(keys) if keys else "")
+
+
+def log_in(page, base, email):
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill("coachdesk-demo")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def audit(page) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the open page, with up to three nodes each."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a',
+                                                        'wcag21aa']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }"""
+    )
+
+
+def crawl(page, base, account: Account) -> list[CrawledPage]:
+    """Every page reachable from the account's home by links, one per URL shape."""
+    if account.email:
+        log_in(page, base, account.email)
+    seen, queue, found = set(), [account.start], []
+    while queue and len(found) < MAX_PAGES:
+        path = queue.pop(0)
+        if shape(path) in seen:
+            continue
+        seen.add(shape(path))
+        response = page.goto(base + path)
+        if response is None or response.status != 200:
+            status = response.status if response else None
+            found.append(CrawledPage(account.name, path, status, "", []))
+            continue
+        found.append(CrawledPage(account.name, path, 200, response.text(), audit(page)))
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            href = urldefrag(href)[0]
+            parts = urlsplit(href)
+            if not href.startswith(base) or SKIP.search(parts.path):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if shape(target) not in seen:
+                queue.append(target)
+    return found
