@@ -1,0 +1,408 @@
+"""Properties of the reminder rules, on generated histories, across timezones and DST changes.
+
+(a) Every due time keeps its rule: a thank-you 24–48 h after the end in waking hours, prep
+    before the start, follow-ups on business days in waking hours, never on a weekend.
+(b) What the Reminders tab lists as coming is what the sweep records when that moment arrives,
+    and nothing else.
+(c) The coach home, the digest and the client's next steps list the same contacts and
+    interviews for the same rule, each once; the coach home's fast SQL form of "stalled
+    outreach" agrees with the rule.
+
+Hypothesis generates the inputs (histories of outreach, replies, snoozes, touches and
+interviews; the moment of the check; the timezone) and time-machine moves the clock.
+"""
+
+import zoneinfo
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+import time_machine
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from clients.models import Client, Contact, Touch
+from clients.services import contact_log_touch
+from dashboard.attention import FOLLOW_UP_3, FOLLOW_UP_7, OVERDUE_THANK_YOU, attention_for
+from dashboard.next_steps import next_steps
+from interviews.models import Debrief, Interview
+from reminders import candidates, rules
+from reminders.digest import digest_for
+from reminders.identity import Occasion
+from reminders.models import Reminder
+from reminders.selectors import upcoming_reminders
+from reminders.sweep import record_due_reminders
+from tests.factories import ClientFactory, CoachFactory, ContactFactory
+
+# Zones with the shapes that break naive code: half-hour offsets, a 30-minute DST change
+# (Lord Howe), a two-hour one (Troll), the date line, the southern hemisphere, none at all.
+ZONES = [
+    "UTC",
+    "Europe/London",
+    "America/New_York",
+    "America/St_Johns",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Australia/Lord_Howe",
+    "Antarctica/Troll",
+    "Pacific/Auckland",
+    "Pacific/Kiritimati",
+]
+
+zones = st.sampled_from(ZONES)
+# Two years, with every DST change of 2026 and 2027 in them, to the minute.
+moments = st.datetimes(
+    min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
+).map(lambda moment: moment.replace(second=0, microsecond=0))
+
+RULE_EXAMPLES = 400
+HISTORY_EXAMPLES = 120
+database_examples = settings(
+    max_examples=HISTORY_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def local(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(zoneinfo.ZoneInfo(zone))
+
+
+def in_waking_hours(moment: datetime, zone: str) -> bool:
+    return rules.WAKING_START <= local(moment, zone).time() < rules.WAKING_END
+
+
+def business_days_between(start: date, end: date) -> int:
+    """Business days d with start < d <= end."""
+    days, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        days += rules.is_business_day(day)
+    return days
+
+
+# --- (a) Each rule, on its own --------------------------------------------------------------
+
+
+@settings(max_examples=RULE_EXAMPLES)
+@given(ends_at=moments, zone=zones)
+def test_a_thank_you_is_due_24_to_48_hours_after_the_end_in_waking_hours(ends_at, zone):
+    due = rules.thank_you_due(ends_at=ends_at, timezone_name=zone)
+
+    assert timedelta(hours=24) <= due.at - ends_at <= timedelta(hours=48)
+    assert in_waking_hours(due.at, zone)
+    assert due.window_ends_at == ends_at + rules.THANK_YOU_CAP
+
+
+@settings(max_examples=RULE_EXAMPLES)
+@given(
+    starts_at=moments,
+    booked_before=st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=20)),
+    zone=zones,
+)
+def test_prep_is_due_after_booking_and_before_the_start(starts_at, booked_before, zone):
+    scheduled_at = starts_at - booked_before
+    due = rules.prep_due(starts_at=starts_at, scheduled_at=scheduled_at, timezone_name=zone)
+
+    assert due is not None
+    assert scheduled_at <= due.at < starts_at
+    assert due.window_ends_at == starts_at
+    assert due.at >= starts_at - rules.PREP_LEAD
+
+
+@settings(max_examples=RULE_EXAMPLES)
+@given(outreach_at=moments, zone=zones, step=st.sampled_from(rules.FOLLOW_UP_STEPS))
+def test_a_follow_up_is_due_on_a_business_day_in_waking_hours_never_sooner_than_its_step(
+    outreach_at, zone, step
+):
+    due = rules.follow_up_due(outreach_at=outreach_at, step=step, timezone_name=zone)
+    sent, at = local(outreach_at, zone), local(due.at, zone)
+
+    assert rules.is_business_day(at.date()), f"due on a {at:%A}"
+    assert in_waking_hours(due.at, zone)
+    counted = business_days_between(sent.date(), at.date())
+    # Never sooner than `step` business days, and at the latest the next business morning.
+    assert counted >= step
+    assert counted == step or (counted == step + 1 and at.time() == rules.WAKING_START)
+    if counted == step and at.time() != rules.WAKING_START:
+        assert at.time() == sent.time()  # the same wall-clock time as the outreach
+
+
+@settings(max_examples=RULE_EXAMPLES)
+@given(last_touch_at=moments, zone=zones, weeks=st.sampled_from([4, 8, 12]))
+def test_keep_in_touch_is_due_in_waking_hours_the_chosen_weeks_after_the_last_touch(
+    last_touch_at, zone, weeks
+):
+    due = rules.keep_in_touch_due(last_touch_at=last_touch_at, weeks=weeks, timezone_name=zone)
+
+    assert timedelta(weeks=weeks) <= due.at - last_touch_at <= timedelta(weeks=weeks, hours=12)
+    assert in_waking_hours(due.at, zone)
+
+
+@settings(max_examples=RULE_EXAMPLES)
+@given(sent=moments, zone=zones)
+def test_the_coach_homes_calendar_day_bands_hold_for_every_outreach(sent, zone):
+    """The bounds that let SQL sort stalled outreach by calendar days (candidates.SURELY_PAST_7
+    and friends) hold for the rule in every timezone."""
+    three = rules.follow_up_due(outreach_at=sent, step=3, timezone_name=zone).at - sent
+    seven = rules.follow_up_due(outreach_at=sent, step=7, timezone_name=zone).at - sent
+
+    assert candidates.NEVER_PAST_3 <= three <= candidates.SURELY_PAST_3
+    assert candidates.NEVER_PAST_7 <= seven <= candidates.SURELY_PAST_7
+    assert candidates.SURELY_PAST_3 <= candidates.NEVER_PAST_7
+
+
+occasions = st.one_of(
+    st.builds(
+        Occasion.for_interview,
+        st.sampled_from(["prep", "thank_you", "thank_you_overdue"]),
+        interview_id=st.integers(1, 10**9),
+        starts_at=moments,
+    ),
+    st.builds(
+        Occasion.for_follow_up,
+        contact_id=st.integers(1, 10**9),
+        touch_id=st.integers(1, 10**9),
+        step=st.sampled_from(rules.FOLLOW_UP_STEPS),
+        paused_until=st.none() | moments,
+    ),
+    st.builds(
+        Occasion.for_keep_in_touch,
+        contact_id=st.integers(1, 10**9),
+        touch_id=st.integers(1, 10**9),
+        paused_until=st.none() | moments,
+    ),
+    st.builds(Occasion.for_digest, coach_id=st.integers(1, 10**9), local_date=st.dates()),
+)
+
+
+@settings(max_examples=RULE_EXAMPLES)
+@given(occasion=occasions)
+def test_a_reminder_key_reads_back_as_the_occasion_it_was_built_from(occasion):
+    assert Occasion.parse(occasion.key) == occasion
+    assert len(occasion.key) <= Reminder._meta.get_field("key").max_length
+
+
+# --- Generated histories ----------------------------------------------------------------------
+
+EVENT_KINDS = [
+    Touch.Kind.OUTREACH,
+    Touch.Kind.OUTREACH,
+    Touch.Kind.OUTREACH,
+    Touch.Kind.FOLLOW_UP,
+    Touch.Kind.REPLY,
+    Touch.Kind.UPDATE,
+    Touch.Kind.THANK_YOU,
+    Touch.Kind.OTHER,
+]
+
+
+def minutes(*, days_from: int, days_to: int):
+    """A number of minutes: a whole number of days in the range, then a time of day, so that
+    long ranges are covered evenly (Hypothesis favours small integers)."""
+    return st.builds(
+        lambda days, minute: days * 24 * 60 + minute,
+        st.integers(days_from, days_to),
+        st.integers(0, 24 * 60 - 1),
+    )
+
+
+contact_histories = st.fixed_dictionaries(
+    {
+        "interviewed": st.integers(0, 3).map(lambda n: n == 0),
+        # (kind, minutes before the check)
+        "touches": st.lists(
+            st.tuples(st.sampled_from(EVENT_KINDS), minutes(days_from=0, days_to=119)), max_size=3
+        ),
+        # minutes from the check: a snooze that ended, or one still running
+        "snoozed": st.none() | minutes(days_from=-10, days_to=20),
+    }
+)
+interview_histories = st.fixed_dictionaries(
+    {
+        # minutes from the check
+        "starts": minutes(days_from=-7, days_to=2),
+        "booked_before": minutes(days_from=0, days_to=13),
+        "duration": st.sampled_from([20, 30, 60, 90]),
+        "status": st.sampled_from(
+            [Interview.Status.SCHEDULED, Interview.Status.COMPLETED, Interview.Status.CANCELLED]
+        ),
+        "thanked": st.booleans(),
+    }
+)
+client_histories = st.fixed_dictionaries(
+    {
+        "zone": zones,
+        "archived": st.integers(0, 9).map(lambda n: n == 0),
+        "follow_ups": st.integers(0, 9).map(lambda n: n != 0),
+        "keep_in_touch": st.integers(0, 9).map(lambda n: n != 0),
+        "weeks": st.sampled_from([4, 8, 12]),
+        "contacts": st.lists(contact_histories, min_size=1, max_size=4),
+        "interviews": st.lists(interview_histories, max_size=2),
+    }
+)
+
+
+def build_client(coach, history: dict, now: datetime) -> Client:
+    client = ClientFactory(
+        coach=coach,
+        timezone=history["zone"],
+        status=Client.Status.ARCHIVED if history["archived"] else Client.Status.ACTIVE,
+        remind_follow_ups=history["follow_ups"],
+        remind_keep_in_touch=history["keep_in_touch"],
+        keep_in_touch_weeks=history["weeks"],
+    )
+    contacts = []
+    for contact_history in history["contacts"]:
+        contact = ContactFactory(
+            client=client,
+            stage=Contact.Stage.INTERVIEWED
+            if contact_history["interviewed"]
+            else Contact.Stage.IDENTIFIED,
+        )
+        # In the order they happened, through the service, so stages move as in the app.
+        for kind, minutes_ago in sorted(contact_history["touches"], key=lambda t: -t[1]):
+            contact_log_touch(
+                contact=contact,
+                kind=kind,
+                channel=Touch.Channel.EMAIL,
+                at=now - timedelta(minutes=minutes_ago),
+            )
+        if contact_history["snoozed"] is not None:
+            contact.reminders_paused_until = now + timedelta(minutes=contact_history["snoozed"])
+            contact.save(update_fields=["reminders_paused_until"])
+        contacts.append(contact)
+    for n, interview_history in enumerate(history["interviews"]):
+        starts_at = now + timedelta(minutes=interview_history["starts"])
+        interview = Interview.objects.create(
+            client=client,
+            contact=contacts[n % len(contacts)],
+            starts_at=starts_at,
+            duration_minutes=interview_history["duration"],
+            status=interview_history["status"],
+        )
+        booked = starts_at - timedelta(minutes=interview_history["booked_before"])
+        Interview.objects.filter(pk=interview.pk).update(created_at=booked)
+        if interview_history["thanked"]:
+            Debrief.objects.create(interview=interview, thank_you_sent_at=starts_at)
+    return client
+
+
+def recorded_keys() -> set[str]:
+    return set(Reminder.objects.values_list("key", flat=True))
+
+
+def record_at(moment: datetime) -> None:
+    with time_machine.travel(moment, tick=False):
+        record_due_reminders(moment)
+
+
+class TestTheRemindersTabKeepsItsPromises(TestCase):
+    @database_examples
+    @given(
+        history=client_histories,
+        now=moments,
+        probes=st.lists(minutes(days_from=0, days_to=99), max_size=4),
+    )
+    def test_what_the_tab_lists_as_coming_is_what_the_sweep_records_and_nothing_else(
+        self, history, now, probes
+    ):
+        coach = CoachFactory(daily_digest=False)
+        client = build_client(coach, history, now)
+        record_at(now)  # what is due already is recorded now, not promised
+        before = recorded_keys()
+
+        with time_machine.travel(now, tick=False):
+            promised = {found.key: found for found in upcoming_reminders(client, now)}
+        # The sweep runs at each promised moment, at the end of each snooze, and at a few other
+        # moments: whatever it records there must have been promised.
+        pauses_ending = client.contacts.filter(reminders_paused_until__gt=now).values_list(
+            "reminders_paused_until", flat=True
+        )
+        sweeps = {found.due.at for found in promised.values()} | set(pauses_ending)
+        sweeps |= {now + timedelta(minutes=minutes) for minutes in probes}
+        for moment in sorted(sweeps):
+            record_at(moment)
+        recorded = recorded_keys() - before
+
+        assert set(promised) - recorded == set(), "promised, never recorded"
+        assert recorded - set(promised) == set(), "recorded, never promised"
+        for reminder in Reminder.objects.filter(key__in=promised):
+            found = promised[reminder.key]
+            assert reminder.due_at == found.due.at
+            assert reminder.occasion == found.occasion
+
+
+# --- (c) The lists that show a rule agree -------------------------------------------------------
+
+
+def contact_url(contact) -> str:
+    return reverse("clients:contact_detail", kwargs={"contact_pk": contact.pk})
+
+
+def interview_url(interview) -> str:
+    return reverse("interviews:interview_detail", kwargs={"interview_pk": interview.pk})
+
+
+class TestEveryListShowsTheSameRule(TestCase):
+    @database_examples
+    @given(histories=st.lists(client_histories, min_size=1, max_size=3), now=moments)
+    def test_the_coach_home_digest_and_next_steps_list_the_same_items_each_once(
+        self, histories, now
+    ):
+        coach = CoachFactory(timezone=histories[0]["zone"])
+        clients = [build_client(coach, history, now) for history in histories]
+        active = [client for client in clients if client.status == Client.Status.ACTIVE]
+
+        with time_machine.travel(now, tick=False):
+            home = attention_for(coach, now).items
+            digest = digest_for(coach, now)
+            steps = [next_steps(client, now) for client in active]
+
+        # No reply after 3 or 7 business days.
+        home_stalled = [item.url for item in home if item.kind in (FOLLOW_UP_3[1], FOLLOW_UP_7[1])]
+        digest_stalled = [contact_url(stalled.contact) for stalled in digest.stalled_outreach]
+        steps_stalled = [item.url for step in steps for item in step.follow_ups]
+        assert Counter(home_stalled) == Counter(digest_stalled) == Counter(steps_stalled)
+        assert len(set(digest_stalled)) == len(digest_stalled), "a contact listed twice"
+        home_steps = {item.url: item.kind for item in home if item.url in set(home_stalled)}
+        for stalled in digest.stalled_outreach:
+            rule = FOLLOW_UP_7 if stalled.step == rules.POLITE_FOLLOW_UP_STEP else FOLLOW_UP_3
+            assert home_steps[contact_url(stalled.contact)] == rule[1]
+
+        # Thank-yous overdue.
+        home_overdue = [item.url for item in home if item.kind == OVERDUE_THANK_YOU[1]]
+        digest_overdue = [interview_url(interview) for interview in digest.overdue_thank_yous]
+        steps_overdue = [
+            interview_url(interview)
+            for step in steps
+            for interview, _deadline, overdue in step.thank_yous
+            if overdue
+        ]
+        assert Counter(home_overdue) == Counter(digest_overdue) == Counter(steps_overdue)
+        assert len(set(digest_overdue)) == len(digest_overdue), "an interview listed twice"
+
+    @database_examples
+    @given(
+        histories=st.lists(client_histories, min_size=1, max_size=3),
+        now=moments,
+        limit=st.integers(1, 5),
+    )
+    def test_the_fast_sql_form_of_stalled_outreach_agrees_with_the_rule(
+        self, histories, now, limit
+    ):
+        coach = CoachFactory()
+        for history in histories:
+            build_client(coach, history, now)
+        caseload = Client.objects.filter(coach=coach)
+
+        by_rule = {step: [] for step in rules.FOLLOW_UP_STEPS}
+        for stalled in candidates.stalled_outreach(caseload, now):
+            by_rule[stalled.step].append(stalled.outreach.pk)
+        fast = candidates.stalled_outreach_most_urgent(caseload, now, limit)
+
+        for step in rules.FOLLOW_UP_STEPS:
+            assert [touch.pk for touch in fast[step].outreach] == by_rule[step][:limit]
+            assert fast[step].matched == len(by_rule[step])
