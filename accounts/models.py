@@ -6,15 +6,23 @@ from django.utils.timezone import now
 from .timezones import validate_timezone
 
 
+def normalize_email(email) -> str:
+    """The one spelling of an address: stored, looked up and counted by login throttling.
+
+    Lookups compare this spelling exactly, never with `__iexact`: PostgreSQL runs that through
+    UPPER(), which turns "ı" and "ſ" into "I" and "S", so "prıya@…" would find "priya@…" while
+    login throttling counts it as another address."""
+    return (email or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def normalize_email(self, email):
-        # Addresses are compared case-insensitively; keep one spelling in the database.
-        return (email or "").strip().lower()
+        return normalize_email(email)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email=normalize_email(username))
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
