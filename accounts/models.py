@@ -1,5 +1,7 @@
+from functools import partial
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils.timezone import now
 
@@ -15,7 +17,22 @@ def normalize_email(email) -> str:
     return (email or "").strip().lower()
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Also drops the updated users' cached rows (accounts.backends): a deactivation from
+        an admin action or the shell ends their sessions on the next request, as a save does.
+        The rows are forgotten again once the transaction commits, so a request that read the
+        old row meanwhile cannot keep it in the cache."""
+        from .backends import forget_users
+
+        user_ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        forget_users(user_ids)
+        transaction.on_commit(partial(forget_users, user_ids), using=self.db)
+        return count
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def normalize_email(self, email):
