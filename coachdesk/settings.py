@@ -2,11 +2,13 @@
 
 With no variables set this is the embedded default: SQLite and a file-system Celery broker
 under ``var/``, DEBUG on, email written to ``var/mail``. Production names its services:
-DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS, with DJANGO_ENV=production.
+DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS, SITE_URL, with
+DJANGO_ENV=production, and refuses to start without any of those that have no safe default.
 """
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -35,9 +37,44 @@ if PRODUCTION:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-coachdesk-development-only")
 
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
-)
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else LOOPBACK_HOSTS)
+# The public address in email links, invitations, calendar feeds and the one-click unsubscribe
+# URL (RFC 8058 wants https).
+SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
+
+if PRODUCTION:
+    # Without these production would run on silent defaults: every email link pointing at
+    # 127.0.0.1, mail written to files nobody reads, or every request refused.
+    problems = []
+    if not ALLOWED_HOSTS:
+        problems.append(
+            "ALLOWED_HOSTS is not set: name the host names CoachDesk is served under, "
+            "e.g. ALLOWED_HOSTS=coachdesk.example.com."
+        )
+    site = urlsplit(SITE_URL)
+    if not SITE_URL:
+        problems.append(
+            "SITE_URL is not set: name the public https address used in email links, "
+            "e.g. SITE_URL=https://coachdesk.example.com."
+        )
+    elif not site.hostname or not (
+        site.scheme == "https"
+        # A plain-HTTP trial on this machine (the compose stack without a TLS proxy).
+        or (site.scheme == "http" and site.hostname in {"127.0.0.1", "localhost", "::1"})
+    ):
+        problems.append(
+            f"SITE_URL must start with https:// (it is {SITE_URL!r}): email links and the "
+            "one-click unsubscribe address use it. Plain http is only for a trial on "
+            "localhost."
+        )
+    if not env.str("EMAIL_URL", default=""):
+        problems.append(
+            "EMAIL_URL is not set: name the SMTP service for password resets and reminders, "
+            "e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.com:587."
+        )
+    if problems:
+        raise ImproperlyConfigured("Production settings:\n- " + "\n- ".join(problems))
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -193,11 +230,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    # The embedded default keeps every message as a file the demo can show (var/mail).
+    # The embedded default keeps every message as a file the demo can show (var/mail);
+    # production refuses to start without EMAIL_URL (above).
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Cache ---------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
