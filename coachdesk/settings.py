@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    # An archived client's session ends on their next request (clients/access.py).
+    "clients.middleware.EndedCoachingMiddleware",
     # Drops a caseload's cached pages after any write to it (clients/pagecache.py).
     "clients.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
