@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a body (the CSRF check reads form data): coachdesk/middleware.py.
+    "coachdesk.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -116,6 +118,14 @@ MIDDLEWARE = [
     # Login throttling: last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Request bodies. A body over MAX_REQUEST_BODY_BYTES is refused unread, with a 413 page; the
+# largest one CoachDesk needs is a CSV import (5 MB, clients/imports.py), whose page refuses a
+# larger file unread too. Form fields other than files may hold 2.5 MB in memory, and an
+# uploaded file over 2.5 MB goes to a temporary file instead of memory (Django's defaults).
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_MB", default=6) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 ROOT_URLCONF = "coachdesk.urls"
 WSGI_APPLICATION = "coachdesk.wsgi.application"
