@@ -170,9 +170,9 @@ AUTHENTICATION_BACKENDS = [
     # ModelBackend, with the logged-in user read from the cache (accounts/backends.py).
     "accounts.backends.CachedModelBackend",
 ]
-# Login throttling (accounts/throttling.py): 5 wrong passwords for one email from one address
-# lock that email at that address for 15 minutes; 20 wrong passwords from one address, whatever
-# the emails, lock that address. Nobody can lock an account out of someone else's address.
+# Login throttling (accounts/throttling.py), by default: 5 wrong passwords for one email from one
+# address lock that email at that address for 15 minutes; 20 wrong passwords from one address,
+# whatever the emails, lock that address. Nobody can lock an account out of someone else's address.
 AXES_HANDLER = "accounts.throttling.LoginThrottleHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
@@ -183,8 +183,8 @@ AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The visitor's address. Behind reverse proxies every request comes from the nearest proxy, so
-# the address is read from X-Forwarded-For: the entry the first of TRUSTED_PROXY_COUNT proxies
-# appended (what a visitor writes in the header themselves stays to its left and is ignored).
+# the address is read from X-Forwarded-For: the entry appended by the outermost of the
+# TRUSTED_PROXY_COUNT proxies (what a visitor writes in the header stays to its left, ignored).
 # The compose stack publishes gunicorn on 127.0.0.1 only, for one TLS proxy in front: 1.
 # 0 (the embedded default, nothing in front): REMOTE_ADDR, and the header is never trusted.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
@@ -192,7 +192,7 @@ if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     # django-ipware counts the proxies listed in the header after the visitor; the nearest
     # proxy is not listed (it is REMOTE_ADDR). Not strict: a longer, forged header still gives
-    # the entry the first trusted proxy wrote.
+    # the entry the outermost trusted proxy wrote.
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
     IPWARE_STRICT = False
 else:
