@@ -16,8 +16,10 @@ COPY reminders reminders
 RUN pip install --no-cache-dir .
 COPY . .
 COPY --from=assets /app/node_modules node_modules
-# collectstatic needs a secret to import settings; this one never leaves the build step.
+# collectstatic imports the production settings, which refuse to start without a secret and
+# their addresses; these values never leave the build step (the real ones come from .env).
 RUN SECRET_KEY=build-only-$(python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+    ALLOWED_HOSTS=build.invalid SITE_URL=https://build.invalid EMAIL_URL=smtp://build.invalid \
     python manage.py collectstatic --noinput
 RUN useradd --create-home coachdesk && chown -R coachdesk /app
 USER coachdesk

@@ -2,9 +2,11 @@
 
 Every request of a logged-in user loads that user by primary key (`get_user`). On the lightest
 page that query is most of the request's time (bench/README.md), so the user row is kept in the
-cache for a few minutes. It is dropped whenever the user is saved or deleted (`accounts.apps`),
-so a new password, a deactivation or a new timezone takes effect on the next request; Django's
-session check against the password hash still runs on every request.
+cache for a few minutes. It is dropped whenever the user is saved or deleted (`accounts.apps`)
+and by every queryset `update()` of users (`accounts.models.UserQuerySet`, which the admin's
+actions and the shell go through), so a new password, a deactivation or a new timezone takes
+effect on the next request; Django's session check against the password hash still runs on
+every request. Only raw SQL bypasses this, and is then at most USER_CACHE_SECONDS old.
 """
 
 from django.contrib.auth import get_user_model
@@ -20,6 +22,11 @@ def user_cache_key(user_id) -> str:
 
 def forget_user(user_id) -> None:
     cache.delete(user_cache_key(user_id))
+
+
+def forget_users(user_ids) -> None:
+    if user_ids:
+        cache.delete_many([user_cache_key(user_id) for user_id in user_ids])
 
 
 class CachedModelBackend(ModelBackend):

@@ -1,20 +1,45 @@
+from functools import partial
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils.timezone import now
 
 from .timezones import validate_timezone
 
 
-class UserManager(BaseUserManager):
+def normalize_email(email) -> str:
+    """The one spelling of an address: stored, looked up and counted by login throttling.
+
+    Lookups compare this spelling exactly, never with `__iexact`: PostgreSQL runs that through
+    UPPER(), which turns "ı" and "ſ" into "I" and "S", so "prıya@…" would find "priya@…" while
+    login throttling counts it as another address."""
+    return (email or "").strip().lower()
+
+
+class UserQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Also drops the updated users' cached rows (accounts.backends): a deactivation from
+        an admin action or the shell ends their sessions on the next request, as a save does.
+        The rows are forgotten again once the transaction commits, so a request that read the
+        old row meanwhile cannot keep it in the cache."""
+        from .backends import forget_users
+
+        user_ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        forget_users(user_ids)
+        transaction.on_commit(partial(forget_users, user_ids), using=self.db)
+        return count
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def normalize_email(self, email):
-        # Addresses are compared case-insensitively; keep one spelling in the database.
-        return (email or "").strip().lower()
+        return normalize_email(email)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email=normalize_email(username))
 
     def _create_user(self, email, password, **extra_fields):
         if not email:

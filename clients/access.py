@@ -15,6 +15,31 @@ from django.shortcuts import get_object_or_404
 from .models import Client, Company, Contact
 
 
+def client_access_ended(client: Client) -> bool:
+    """Archiving a client ends their access: no portal pages, no calendar feed. Their coach
+    still sees everything, and unarchiving gives the access back."""
+    return client.is_archived
+
+
+def ended_coaching(user) -> Client | None:
+    """The client record of a client login whose access has ended (clients.middleware logs them
+    out), else None. Coaches and visitors cost no query."""
+    if not (user.is_authenticated and user.is_client):
+        return None
+    client = _portal_client(user)
+    return client if client is not None and client_access_ended(client) else None
+
+
+def _portal_client(user) -> Client | None:
+    """A client login's record with its coach, read once per request: the middleware's check,
+    the view (client_profile_for) and the portal's navigation (`user.client_profile`) share it."""
+    relation = Client.user.field.remote_field  # the reverse one-to-one, user.client_profile
+    if not relation.is_cached(user):
+        client = Client.objects.select_related("coach").filter(user=user).first()
+        relation.set_cached_value(user, client)
+    return relation.get_cached_value(user)
+
+
 def require_coach(user) -> None:
     if not (user.is_authenticated and user.is_coach):
         raise Http404
@@ -52,8 +77,9 @@ def client_required(view):
 def client_profile_for(user) -> Client:
     """The Client record a client user may see (their own), or 404."""
     require_client(user)
-    client = get_object_or_404(Client.objects.select_related("coach"), user=user)
-    user.client_profile = client  # the portal's navigation reads it: no second query
+    client = _portal_client(user)
+    if client is None:
+        raise Http404
     return client
 
 

@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 
 from .imports import MAX_FILE_MB, MAX_ROWS
 
@@ -11,3 +13,10 @@ class ContactImportForm(forms.Form):
         help_text=f"Up to {MAX_FILE_MB} MB and {MAX_ROWS:,} contacts, saved as CSV UTF-8.",
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    @classmethod
+    def refused(cls, error: ValidationError) -> "ContactImportForm":
+        """The form as it shows an upload refused before its body was read (nothing to bind)."""
+        form = cls(data={}, files={})
+        form._errors = ErrorDict({"file": form.error_class(error.messages)})
+        return form

@@ -52,6 +52,14 @@ LINKEDIN_COLUMNS = [
 ]
 
 
+def file_too_large(size: int) -> ValidationError:
+    size_mb = math.ceil(size * 10 / (1024 * 1024)) / 10
+    return ValidationError(
+        f"The file is {size_mb} MB; the limit is {MAX_FILE_MB} MB. Split it into smaller files.",
+        code="too_large",
+    )
+
+
 def _column_key(header: str) -> str:
     """ "LinkedIn URL", "linkedin_url" and " Linkedin-Url " all name the same column."""
     return re.sub(r"[^a-z0-9]", "", header.lower())
@@ -141,12 +149,7 @@ class HeaderRow:
 
 def _read_text(uploaded_file: UploadedFile) -> str:
     if uploaded_file.size > MAX_FILE_BYTES:
-        size_mb = math.ceil(uploaded_file.size * 10 / (1024 * 1024)) / 10
-        raise ValidationError(
-            f"The file is {size_mb} MB; the limit is {MAX_FILE_MB} MB. "
-            "Split it into smaller files.",
-            code="too_large",
-        )
+        raise file_too_large(uploaded_file.size)
     raw = uploaded_file.read()
     if raw.startswith(b"PK\x03\x04"):
         raise ValidationError(

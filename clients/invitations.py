@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.timezone import now
 
-from accounts.models import User
+from accounts.models import User, normalize_email
 
 from .models import Client, Invitation
 
@@ -135,7 +135,7 @@ def invitation_from_token(token: str) -> Invitation:
 
 def existing_account(*, invitation: Invitation) -> User | None:
     """The login that already uses the invited address, if any."""
-    return User.objects.filter(email__iexact=invitation.client.email).first()
+    return User.objects.filter(email=normalize_email(invitation.client.email)).first()
 
 
 def account_can_accept(*, user: User, invitation: Invitation) -> bool:
@@ -193,7 +193,7 @@ def invitation_accept(*, invitation: Invitation, name: str, password: str, timez
     an existing account by setting a password through an invitation link."""
     invitation = _lock_usable(invitation)
     client = invitation.client
-    if User.objects.filter(email__iexact=client.email).exists():
+    if User.objects.filter(email=normalize_email(client.email)).exists():
         raise ValidationError(ACCOUNT_EXISTS_MESSAGE, code="account_exists")
     try:
         # A savepoint: a login created for this address a moment ago by another coach's

@@ -2,11 +2,13 @@
 
 With no variables set this is the embedded default: SQLite and a file-system Celery broker
 under ``var/``, DEBUG on, email written to ``var/mail``. Production names its services:
-DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS, with DJANGO_ENV=production.
+DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS, SITE_URL, with
+DJANGO_ENV=production, and refuses to start without any of those that have no safe default.
 """
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -35,9 +37,44 @@ if PRODUCTION:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-coachdesk-development-only")
 
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
-)
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else LOOPBACK_HOSTS)
+# The public address in email links, invitations, calendar feeds and the one-click unsubscribe
+# URL (RFC 8058 wants https).
+SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
+
+if PRODUCTION:
+    # Without these production would run on silent defaults: every email link pointing at
+    # 127.0.0.1, mail written to files nobody reads, or every request refused.
+    problems = []
+    if not ALLOWED_HOSTS:
+        problems.append(
+            "ALLOWED_HOSTS is not set: name the host names CoachDesk is served under, "
+            "e.g. ALLOWED_HOSTS=coachdesk.example.com."
+        )
+    site = urlsplit(SITE_URL)
+    if not SITE_URL:
+        problems.append(
+            "SITE_URL is not set: name the public https address used in email links, "
+            "e.g. SITE_URL=https://coachdesk.example.com."
+        )
+    elif not site.hostname or not (
+        site.scheme == "https"
+        # A plain-HTTP trial on this machine (the compose stack without a TLS proxy).
+        or (site.scheme == "http" and site.hostname in {"127.0.0.1", "localhost", "::1"})
+    ):
+        problems.append(
+            f"SITE_URL must start with https:// (it is {SITE_URL!r}): email links and the "
+            "one-click unsubscribe address use it. Plain http is only for a trial on "
+            "localhost."
+        )
+    if not env.str("EMAIL_URL", default=""):
+        problems.append(
+            "EMAIL_URL is not set: name the SMTP service for password resets and reminders, "
+            "e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.com:587."
+        )
+    if problems:
+        raise ImproperlyConfigured("Production settings:\n- " + "\n- ".join(problems))
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -61,20 +98,34 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the container health check has no allowed Host and no HTTPS (coachdesk/middleware.py).
+    "coachdesk.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a body (the CSRF check reads form data): coachdesk/middleware.py.
+    "coachdesk.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    # An archived client's session ends on their next request (clients/access.py).
+    "clients.middleware.EndedCoachingMiddleware",
     # Drops a caseload's cached pages after any write to it (clients/pagecache.py).
     "clients.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Login throttling: last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Request bodies. A body over MAX_REQUEST_BODY_BYTES is refused unread, with a 413 page; the
+# largest one CoachDesk needs is a CSV import (5 MB, clients/imports.py), whose page refuses a
+# larger file unread too. Form fields other than files may hold 2.5 MB in memory, and an
+# uploaded file over 2.5 MB goes to a temporary file instead of memory (Django's defaults).
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_MB", default=6) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 ROOT_URLCONF = "coachdesk.urls"
 WSGI_APPLICATION = "coachdesk.wsgi.application"
@@ -119,14 +170,33 @@ AUTHENTICATION_BACKENDS = [
     # ModelBackend, with the logged-in user read from the cache (accounts/backends.py).
     "accounts.backends.CachedModelBackend",
 ]
-# Login throttling: 5 wrong passwords for one email from one address lock it for 15 minutes.
+# Login throttling (accounts/throttling.py), by default: 5 wrong passwords for one email from one
+# address lock that email at that address for 15 minutes; 20 wrong passwords from one address,
+# whatever the emails, lock that address. Nobody can lock an account out of someone else's address.
+AXES_HANDLER = "accounts.throttling.LoginThrottleHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The order matters: LoginThrottleHandler reads the per-account count first, then the address's.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=1 if PRODUCTION else 0)
+# The visitor's address. Behind reverse proxies every request comes from the nearest proxy, so
+# the address is read from X-Forwarded-For: the entry appended by the outermost of the
+# TRUSTED_PROXY_COUNT proxies (what a visitor writes in the header stays to its left, ignored).
+# The compose stack publishes gunicorn on 127.0.0.1 only, for one TLS proxy in front: 1.
+# 0 (the embedded default, nothing in front): REMOTE_ADDR, and the header is never trusted.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    # django-ipware counts the proxies listed in the header after the visitor; the nearest
+    # proxy is not listed (it is REMOTE_ADDR). Not strict: a longer, forged header still gives
+    # the entry the outermost trusted proxy wrote.
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -172,11 +242,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    # The embedded default keeps every message as a file the demo can show (var/mail).
+    # The embedded default keeps every message as a file the demo can show (var/mail);
+    # production refuses to start without EMAIL_URL (above).
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Cache ---------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

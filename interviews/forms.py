@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 
 from accounts.timezones import NonExistentLocalTime, local_to_utc
 from clients.models import Contact
@@ -58,7 +59,10 @@ class InterviewForm(forms.Form):
                 **{name: getattr(interview, name) for name in self.logistics_fields()},
             }
         super().__init__(*args, **kwargs)
-        self.fields["date"].help_text = f"In {client.first_name}'s timezone ({client.timezone})."
+        # crispy-forms renders help texts as HTML: user data goes in escaped.
+        self.fields["date"].help_text = format_html(
+            "In {}'s timezone ({}).", client.first_name, client.timezone
+        )
         contacts = client.contacts.exclude(stage__in=Contact.CLOSED).select_related("company")
         if interview is not None:
             # Changing who the interview is with would rewrite its history: schedule a new one.

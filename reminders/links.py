@@ -3,8 +3,11 @@
 
 A token is `django.core.signing` output over {"action", "object", "reminder"}, signed with a salt
 per action: a snooze token can never be replayed as an unsubscribe, nor a token from another part
-of the project (invitations) as either. Tokens expire after LINK_MAX_AGE. The object id is checked
-against the reminder it names, so a link only ever acts on what its email was about.
+of the project (invitations) as either. Tokens expire after LINK_MAX_AGE, except unsubscribe
+tokens: an old email must always let its recipient opt out, and a client without a portal login
+has no other way to. They still name one reminder, so one kind of email and one recipient. The
+object id is checked against the reminder it names, so a link only ever acts on what its email
+was about.
 
 Nothing is stored per link: the actions are idempotent (marking a thank-you twice, snoozing or
 unsubscribing twice change nothing more), so a link may be used more than once while it is valid.
@@ -66,6 +69,14 @@ class LinkExpired(LinkError):
     reason = "expired"
 
 
+# Links that work for as long as the reminder they name exists (see the module docstring).
+NEVER_EXPIRE = frozenset({Action.UNSUBSCRIBE})
+
+
+def _max_age(action: Action) -> timedelta | None:
+    return None if action in NEVER_EXPIRE else LINK_MAX_AGE
+
+
 def _salt(action: Action) -> str:
     return f"reminders.link.{action}"
 
@@ -100,12 +111,13 @@ def link_url(*, action: Action, reminder: Reminder) -> str:
 def reminder_from_token(token: str, *, action: Action) -> Reminder:
     """The reminder a link was made for, with its client, coach, interview and contact loaded.
 
-    Raises LinkExpired when the signature is genuine but older than LINK_MAX_AGE, LinkInvalid
-    for anything else that is wrong (bad signature, another action's token, an odd payload, a
-    reminder that no longer exists or no longer matches the object in the link).
+    Raises LinkExpired when the signature is genuine but older than LINK_MAX_AGE (never for an
+    unsubscribe link), LinkInvalid for anything else that is wrong (bad signature, another
+    action's token, an odd payload, a reminder that no longer exists or no longer matches the
+    object in the link).
     """
     try:
-        payload = signing.loads(token, salt=_salt(action), max_age=LINK_MAX_AGE)
+        payload = signing.loads(token, salt=_salt(action), max_age=_max_age(action))
     except signing.SignatureExpired:
         payload = signing.loads(token, salt=_salt(action), max_age=None)
         raise LinkExpired(_matching_reminder(payload, action)) from None

@@ -39,3 +39,28 @@ def coach_client(client, coach):
     """Django's test client, logged in as the coach."""
     client.force_login(coach)
     return client
+
+
+class UnreadableBody:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the request body was read")
+
+    readline = read
+
+
+@pytest.fixture
+def unread_post():
+    """POST through a test client with a declared Content-Length and a body nobody may read."""
+
+    def post(http_client, url, *, size):
+        return http_client.generic(
+            "POST",
+            url,
+            content_type="multipart/form-data; boundary=BoUnDaRy",
+            CONTENT_LENGTH=str(size),
+            **{"wsgi.input": UnreadableBody()},
+        )
+
+    return post

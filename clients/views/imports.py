@@ -10,14 +10,19 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from coachdesk.middleware import declared_body_size
 
 from ..access import coach_required, get_client
 from ..forms_import import ContactImportForm
 from ..imports import (
+    MAX_FILE_BYTES,
     TEMPLATE_COLUMNS,
     contact_import_cancel,
     contact_import_confirm,
     contact_import_preview,
+    file_too_large,
 )
 from ..models import Contact
 
@@ -40,9 +45,26 @@ def _load_import(request, client_pk, import_pk):
     return client, get_object_or_404(client.imports, pk=import_pk)
 
 
+# Above this, a body cannot be a file within MAX_FILE_BYTES plus a form's multipart wrapping.
+MAX_UPLOAD_BODY_BYTES = MAX_FILE_BYTES + 64 * 1024
+
+
+# The size check must come before the CSRF check, which reads the whole body to find its token:
+# so CSRF is checked inside, once the body is known to be small enough (Django's documented
+# pattern for views that act before the body is read).
+@csrf_exempt
 @coach_required
 def import_upload(request, client_pk):
     client = get_client(request.user, client_pk)
+    size = declared_body_size(request)
+    if request.method == "POST" and size > MAX_UPLOAD_BODY_BYTES:
+        form = ContactImportForm.refused(file_too_large(size))
+        return render(request, "clients/import_upload.html", {"client": client, "form": form})
+    return _import_upload(request, client)
+
+
+@csrf_protect
+def _import_upload(request, client):
     posted = request.method == "POST"
     form = ContactImportForm(request.POST, request.FILES) if posted else ContactImportForm()
     if posted and form.is_valid():

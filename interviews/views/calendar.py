@@ -3,11 +3,11 @@ subscription URL (created, rotated and revoked by the client or their coach)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from clients.access import get_client
+from clients.access import client_access_ended, get_client
 
 from .. import calendar
 from ..access import get_interview
@@ -65,8 +65,11 @@ def calendar_feed_manage(request, client_pk):
 
 @require_safe
 def calendar_feed(request, token):
-    """Public: the secret token is the access check. A revoked or rotated token is a 404."""
+    """Public: the secret token is the access check. A revoked or rotated token is a 404, and so
+    is the feed of a client whose access has ended (archived)."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("client"), token=token)
+    if client_access_ended(feed.client):
+        raise Http404
     body = calendar.calendar_for(
         calendar.feed_interviews(feed.client), name=calendar.feed_name(feed.client)
     )

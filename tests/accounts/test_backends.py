@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.backends import CachedModelBackend
+from accounts.models import User
 
 BACKEND = "accounts.backends.CachedModelBackend"
 PAGE = "password_change_done"
@@ -68,3 +69,24 @@ def test_a_deleted_user_is_logged_out(client, coach):
     coach.delete()
 
     assert client.get(reverse(PAGE)).status_code == 302
+
+
+def test_a_user_deactivated_with_a_queryset_update_is_logged_out_on_the_next_request(client, coach):
+    client.force_login(coach, backend=BACKEND)
+    assert client.get(reverse(PAGE)).status_code == 200
+
+    User.objects.filter(pk=coach.pk).update(is_active=False)
+
+    response = client.get(reverse(PAGE))
+    assert response.status_code == 302
+    assert reverse("login") in response.url
+
+
+def test_a_bulk_update_drops_every_changed_user_from_the_cache(coach, other_coach):
+    backend = CachedModelBackend()
+    backend.get_user(coach.pk), backend.get_user(other_coach.pk)
+
+    User.objects.filter(is_active=True).update(timezone="Asia/Tokyo")
+
+    assert backend.get_user(coach.pk).timezone == "Asia/Tokyo"
+    assert backend.get_user(other_coach.pk).timezone == "Asia/Tokyo"

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import User
+from tests.factories import UserFactory
 
 LOGIN = "/accounts/login/"
 
@@ -129,3 +130,38 @@ def test_after_five_wrong_passwords_logging_in_is_paused_even_with_the_right_one
     assert response.status_code == 429
     assert "Too many attempts" in response.text
     assert "_auth_user_id" not in client.session
+
+
+# Letters that PostgreSQL's UPPER() turns into ASCII: "ı" (dotless i) becomes "I", "ſ" (long s)
+# becomes "S". A case-insensitive lookup through UPPER() would take them for another address.
+LOOKALIKES = [("priya@example.com", "prıya@example.com"), ("sam@example.com", "ſam@example.com")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("address", "lookalike"), LOOKALIKES)
+def test_a_lookalike_address_does_not_sign_in_to_the_real_account(
+    client, password, address, lookalike
+):
+    UserFactory(email=address)
+
+    response = client.post(LOGIN, {"username": lookalike, "password": password})
+
+    assert response.status_code == 200
+    assert "do not match an account" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("address", "lookalike"), LOOKALIKES)
+def test_a_lookalike_address_does_not_get_round_a_lockout(
+    client, password, settings, address, lookalike
+):
+    settings.AXES_ENABLED = True
+    UserFactory(email=address)
+    for _ in range(5):
+        client.post(LOGIN, {"username": address, "password": "guess"})
+
+    response = client.post(LOGIN, {"username": lookalike, "password": password})
+
+    assert "_auth_user_id" not in client.session
+    assert response.status_code in (200, 429)

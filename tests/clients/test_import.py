@@ -747,3 +747,29 @@ def test_confirm_and_cancel_only_answer_post(coach_client, previewed_import):
     assert coach_client.get(import_url("import_confirm", previewed_import)).status_code == 405
     assert coach_client.get(import_url("import_cancel", previewed_import)).status_code == 405
     assert ContactImport.objects.get().status == ContactImport.Status.PREVIEW
+
+
+def test_a_file_declared_over_5_mb_is_refused_before_it_is_read(
+    coach_client, client_record, unread_post
+):
+    url = reverse("clients:import_upload", kwargs={"client_pk": client_record.pk})
+
+    response = unread_post(coach_client, url, size=int(5.5 * 1024 * 1024))
+
+    assert response.status_code == 200
+    assert "The file is 5.5 MB; the limit is 5 MB. Split it into smaller files." in response.text
+    assert 'enctype="multipart/form-data"' in response.text
+    assert ContactImport.objects.count() == 0
+
+
+def test_an_upload_without_the_csrf_token_is_still_refused(coach, client_record):
+    from django.test import Client as HttpClient
+
+    browser = HttpClient(enforce_csrf_checks=True)
+    browser.force_login(coach)
+    url = reverse("clients:import_upload", kwargs={"client_pk": client_record.pk})
+
+    response = browser.post(url, {"file": SimpleUploadedFile("contacts.csv", b"name\r\nAna\r\n")})
+
+    assert response.status_code == 403
+    assert ContactImport.objects.count() == 0

@@ -4,11 +4,28 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
-# Variables of the test process that a production process would never have.
-NOT_IN_PRODUCTION = {"SECRET_KEY", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+# Variables of the test process that a production process would never have, and those each
+# test names itself.
+NOT_IN_PRODUCTION = {
+    "SECRET_KEY",
+    "DJANGO_ENV",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "ALLOWED_HOSTS",
+    "SITE_URL",
+    "EMAIL_URL",
+}
 STRONG_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Everything production needs; each refusal test leaves one out or spoils it.
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "coachdesk.example.com",
+    "SITE_URL": "https://coachdesk.example.com",
+    "EMAIL_URL": "smtp+tls://coachdesk:secret@smtp.example.com:587",
+}
 
 
 def manage(*args, **env):
@@ -42,16 +59,39 @@ def test_production_refuses_a_weak_secret_key():
     assert "too weak" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("SITE_URL", "SITE_URL is not set"),
+        ("EMAIL_URL", "EMAIL_URL is not set"),
+        ("ALLOWED_HOSTS", "ALLOWED_HOSTS is not set"),
+    ],
+)
+def test_production_refuses_to_start_without_a_setting_it_has_no_safe_default_for(missing, message):
+    result = manage("check", **{k: v for k, v in PRODUCTION.items() if k != missing})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_production_refuses_a_site_url_that_is_not_https():
+    result = manage("check", **PRODUCTION | {"SITE_URL": "http://coachdesk.example.com"})
+
+    assert result.returncode != 0
+    assert "SITE_URL must start with https://" in result.stderr
+
+
+def test_production_names_every_missing_setting_at_once():
+    result = manage("check", DJANGO_ENV="production", SECRET_KEY=STRONG_KEY)
+
+    assert result.returncode != 0
+    for name in ("SITE_URL", "EMAIL_URL", "ALLOWED_HOSTS"):
+        assert f"{name} is not set" in result.stderr
+
+
 def test_production_passes_the_deploy_checks_without_warnings():
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_ENV="production",
-        ALLOWED_HOSTS="coachdesk.example.com",
-        SECRET_KEY=STRONG_KEY,
-    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -83,3 +123,9 @@ def test_the_embedded_default_needs_no_services(tmp_path):
     assert broker == "filesystem://"
     assert email.endswith("filebased.EmailBackend")
     assert debug == "True"
+
+
+def test_production_accepts_plain_http_only_for_a_trial_on_this_machine():
+    trial = PRODUCTION | {"SITE_URL": "http://localhost:8000", "ALLOWED_HOSTS": "localhost"}
+
+    assert manage("check", **trial).returncode == 0

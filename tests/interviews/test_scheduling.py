@@ -332,3 +332,18 @@ def test_the_prep_page_and_the_list_keep_a_flat_query_count(
 
 PREP_QUERIES = 8
 LIST_QUERIES = 7
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_client_name_with_html_is_shown_as_text_on_the_scheduling_and_edit_pages(
+    coach_client, coach
+):
+    client = ClientFactory(coach=coach, name="<script>alert(1)</script> Doe")
+    contact = ContactFactory(client=client, stage=Contact.Stage.REPLIED)
+    interview = InterviewFactory(client=client, contact=contact)
+    edit_url = reverse("interviews:interview_edit", kwargs={"interview_pk": interview.pk})
+
+    for url in (schedule_url(client), edit_url):
+        page = coach_client.get(url).text
+        assert "<script>alert(1)</script>" not in page
+        assert "In &lt;script&gt;alert(1)&lt;/script&gt;'s timezone" in page

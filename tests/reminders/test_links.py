@@ -407,3 +407,42 @@ def test_the_client_nav_has_a_reminders_link(portal_http):
     response = portal_http.get(url)
 
     assert f'active" aria-current="page" href="{url}">Reminders</a>' in response.text
+
+
+# --- how long links work ---------------------------------------------------------------------
+
+
+def test_an_unsubscribe_link_still_works_400_days_later(follow_up_reminder, portal_client):
+    url = link_path(Action.UNSUBSCRIBE, follow_up_reminder)
+
+    with time_machine.travel(NOW + timedelta(days=400), tick=False):
+        response = one_click_post(url)
+
+    assert response.status_code == 200
+    portal_client.refresh_from_db()
+    assert portal_client.remind_follow_ups is False
+
+
+def test_an_old_unsubscribe_link_still_names_only_its_own_kind_and_recipient(
+    follow_up_reminder, keep_in_touch_reminder
+):
+    token = links.link_token(action=Action.UNSUBSCRIBE, reminder=follow_up_reminder)
+
+    with time_machine.travel(NOW + timedelta(days=400), tick=False):
+        assert links.reminder_from_token(token, action=Action.UNSUBSCRIBE) == follow_up_reminder
+        with pytest.raises(links.LinkInvalid):
+            links.reminder_from_token(token + "x", action=Action.UNSUBSCRIBE)
+        with pytest.raises(links.LinkInvalid):
+            links.reminder_from_token(token, action=Action.SNOOZE)
+
+
+def test_a_snooze_link_15_days_old_is_refused(client, follow_up_reminder, contact):
+    url = link_path(Action.SNOOZE, follow_up_reminder)
+
+    with time_machine.travel(NOW + timedelta(days=15), tick=False):
+        response = client.post(url)
+
+    assert response.status_code == 400
+    assert "This link has expired" in response.text
+    contact.refresh_from_db()
+    assert contact.reminders_paused_until is None
