@@ -186,12 +186,11 @@ def failed_reminders(coach, now) -> Found:
 
 
 def interviews_soon(coach, clients, now) -> list[Found]:
-    """Today and the rest of this week, in the coach's own timezone: one query, cut per rule."""
+    """Today (the digest's day too: candidates.local_day) and the rest of this week, in the
+    coach's own timezone: one query, cut per rule."""
     zone = zoneinfo.ZoneInfo(coach.timezone)
-    today = timezone.localtime(now, zone).date()
-    day_start = datetime.combine(today, datetime.min.time()).replace(tzinfo=zone)
-    tomorrow = day_start + timedelta(days=1)
-    week_end = day_start + timedelta(days=7 - today.weekday())
+    day_start, tomorrow = candidates.local_day(now, coach.timezone)
+    week_end = day_start + timedelta(days=7 - day_start.weekday())
     is_today = Case(When(starts_at__lt=tomorrow, then=Value(True)), default=Value(False))
     interviews = (
         Interview.objects.filter(

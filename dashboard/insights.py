@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from clients.models import Client, Contact, Opportunity, Touch
 from interviews.models import Interview, Referral
-from reminders import rules
 
 OUTREACH_KINDS = [Touch.Kind.OUTREACH, Touch.Kind.FOLLOW_UP]
 
@@ -66,28 +65,22 @@ def funnel(clients, period: Period) -> Funnel:
     touches = Touch.objects.filter(contact__client__in=clients, at__gte=start, at__lt=end)
     reached = touches.filter(kind__in=OUTREACH_KINDS).values("contact").distinct().count()
     replied = touches.filter(kind=Touch.Kind.REPLY).values("contact").distinct().count()
-    held = list(
-        Interview.objects.filter(
-            client__in=clients,
-            status=Interview.Status.COMPLETED,
-            starts_at__gte=start,
-            starts_at__lt=end,
-        ).values_list("starts_at", "duration_minutes", "debrief__thank_you_sent_at")
+    held = Interview.objects.filter(
+        client__in=clients,
+        status=Interview.Status.COMPLETED,
+        starts_at__gte=start,
+        starts_at__lt=end,
     )
-    on_time = sum(
-        1
-        for starts_at, minutes, sent_at in held
-        if sent_at is not None
-        and sent_at <= starts_at + timedelta(minutes=minutes) + rules.THANK_YOU_CAP
-    )
+    thanked = held.thanked_on_time().values("pk")
+    counts = held.aggregate(held=Count("pk"), on_time=Count("pk", filter=Q(pk__in=thanked)))
     return Funnel(
         identified=Contact.objects.filter(
             client__in=clients, created_at__gte=start, created_at__lt=end
         ).count(),
         reached_out=reached,
         replied=replied,
-        interviews_held=len(held),
-        thank_yous_on_time=on_time,
+        interviews_held=counts["held"],
+        thank_yous_on_time=counts["on_time"],
         referrals=Referral.objects.filter(
             interview__client__in=clients, created_at__gte=start, created_at__lt=end
         ).count(),

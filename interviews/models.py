@@ -120,6 +120,12 @@ class InterviewQuerySet(VisibleToQuerySet):
             .filter(ended_at__lte=now)
         )
 
+    def thanked_on_time(self):
+        """Interviews whose thank-you was marked sent within THANK_YOU_WINDOW of their end."""
+        return self.with_ended_at().filter(
+            debrief__thank_you_sent_at__lte=models.F("ended_at") + THANK_YOU_WINDOW
+        )
+
     def thank_you_overdue(self, now):
         """Awaiting a thank-you THANK_YOU_WINDOW (48 h) after their end: the moment the coach is
         told (reminders.rules.thank_you_overdue_due)."""

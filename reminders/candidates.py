@@ -64,6 +64,30 @@ def _in_caseload(queryset: QuerySet, clients, via: str) -> QuerySet:
 # --- interviews ----------------------------------------------------------------------------
 
 
+def local_day(now: datetime, timezone_name: str) -> tuple[datetime, datetime]:
+    """The start of today and of tomorrow in the timezone (a coach's "today": the digest's and
+    the coach home's interviews today)."""
+    zone = zoneinfo.ZoneInfo(timezone_name)
+    today = now.astimezone(zone).date()
+    start = datetime.combine(today, datetime.min.time()).replace(tzinfo=zone)
+    return start, start + timedelta(days=1)
+
+
+def interviews_today(clients, now: datetime, timezone_name: str) -> QuerySet:
+    """Scheduled interviews of `clients` starting today in the timezone, soonest first."""
+    start, end = local_day(now, timezone_name)
+    return (
+        Interview.objects.filter(
+            client__in=clients,
+            status=Interview.Status.SCHEDULED,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        .select_related("client", "contact", "contact__company")
+        .order_by("starts_at", "pk")
+    )
+
+
 def interviews_with_reminders(now: datetime, *, clients=None, ahead: bool = False) -> QuerySet:
     """The interviews whose prep, thank-you or overdue reminder can be due at `now` (or, with
     `ahead`, from `now` on). Uses the (status, starts_at) index of Interview."""

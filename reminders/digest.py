@@ -3,14 +3,10 @@
 Its lists are the coach home's rules (reminders.candidates), not copies of them: the same
 interviews and contacts, each once."""
 
-import zoneinfo
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-
-from django.utils import timezone
+from datetime import datetime
 
 from clients.models import Client
-from interviews.models import Interview
 
 from . import candidates
 
@@ -29,24 +25,12 @@ class Digest:
 
 
 def digest_for(coach, now: datetime) -> Digest:
-    zone = zoneinfo.ZoneInfo(coach.timezone)
-    local_date = timezone.localtime(now, zone).date()
-    day_start = datetime.combine(local_date, datetime.min.time()).replace(tzinfo=zone)
     caseload = Client.objects.filter(coach=coach, status=Client.Status.ACTIVE)
-    today = (
-        Interview.objects.filter(
-            client__in=caseload,
-            status=Interview.Status.SCHEDULED,
-            starts_at__gte=day_start,
-            starts_at__lt=day_start + timedelta(days=1),
-        )
-        .select_related("client", "contact", "contact__company")
-        .order_by("starts_at")
-    )
+    day_start, _ = candidates.local_day(now, coach.timezone)
     return Digest(
         coach=coach,
-        local_date=local_date,
-        interviews_today=list(today),
+        local_date=day_start.date(),
+        interviews_today=list(candidates.interviews_today(caseload, now, coach.timezone)),
         overdue_thank_yous=list(candidates.overdue_thank_yous(caseload, now)),
         stalled_outreach=list(candidates.stalled_outreach(caseload, now)),
     )

@@ -5,7 +5,8 @@
 (b) What the Reminders tab lists as coming is what the sweep records when that moment arrives,
     and nothing else.
 (c) The coach home, the digest and the client's next steps list the same contacts and
-    interviews for the same rule, each once; the coach home's fast SQL form of "stalled
+    interviews for the same rule (stalled outreach, overdue thank-yous, interviews today), each
+    once; the coach home's fast SQL form of "stalled
     outreach" agrees with the rule.
 
 Hypothesis generates the inputs (histories of outreach, replies, snoozes, touches and
@@ -24,7 +25,13 @@ from hypothesis.extra.django import TestCase
 
 from clients.models import Client, Contact, Touch
 from clients.services import contact_log_touch
-from dashboard.attention import FOLLOW_UP_3, FOLLOW_UP_7, OVERDUE_THANK_YOU, attention_for
+from dashboard.attention import (
+    FOLLOW_UP_3,
+    FOLLOW_UP_7,
+    INTERVIEW_TODAY,
+    OVERDUE_THANK_YOU,
+    attention_for,
+)
 from dashboard.next_steps import next_steps
 from interviews.models import Debrief, Interview
 from reminders import candidates, rules
@@ -383,6 +390,11 @@ class TestEveryListShowsTheSameRule(TestCase):
         ]
         assert Counter(home_overdue) == Counter(digest_overdue) == Counter(steps_overdue)
         assert len(set(digest_overdue)) == len(digest_overdue), "an interview listed twice"
+
+        # Interviews today, in the coach's timezone.
+        home_today = [item.url for item in home if item.kind == INTERVIEW_TODAY[1]]
+        digest_today = [interview_url(interview) for interview in digest.interviews_today]
+        assert home_today == digest_today
 
     @database_examples
     @given(

@@ -29,6 +29,7 @@ from accounts.timezones import NonExistentLocalTime, local_to_utc
 from clients.models import Client, Company, Contact, Touch
 from clients.pagecache import invalidate_all
 from interviews.models import Debrief, Interview, InterviewQuestion, Question, QuestionBank
+from reminders import rules
 from reminders.identity import Occasion
 from reminders.models import Reminder
 
@@ -510,12 +511,19 @@ class ScaleBuilder:
                     kind, interview_id=interview.pk, starts_at=interview.starts_at
                 )
 
-            prep_at = interview.starts_at - timedelta(hours=24)
-            if prep_at <= self.now:
-                found.append((about("prep"), prep_at, client.email, common))
+            # Due when the rules say (booked a week ahead), as the sweep would have recorded it.
+            prep = rules.prep_due(
+                starts_at=interview.starts_at,
+                scheduled_at=interview.starts_at - timedelta(days=7),
+                timezone_name=client.timezone,
+            )
+            if prep.at <= self.now:
+                found.append((about("prep"), prep.at, client.email, common))
             if interview.status == InterviewStatus.COMPLETED:
-                thank_at = interview.ends_at + timedelta(hours=24)
-                overdue_at = interview.ends_at + timedelta(days=4)
+                thank_at = rules.thank_you_due(
+                    ends_at=interview.ends_at, timezone_name=client.timezone
+                ).at
+                overdue_at = rules.thank_you_overdue_due(ends_at=interview.ends_at).at
                 found.append((about("thank_you"), thank_at, client.email, common))
                 if overdue_at <= self.now:
                     found.append(
@@ -545,14 +553,22 @@ class ScaleBuilder:
                 occasion = Occasion.for_follow_up(
                     contact_id=contact.pk, touch_id=touch.pk, step=step
                 )
-                found.append((occasion, base + timedelta(days=step), common))
+                due = rules.follow_up_due(
+                    outreach_at=base, step=step, timezone_name=client.timezone
+                )
+                found.append((occasion, due.at, common))
             else:
                 occasion = Occasion.for_keep_in_touch(
                     contact_id=contact.pk,
                     touch_id=touch.pk,
                     paused_until=touch.at + timedelta(weeks=8 + generation),
                 )
-                found.append((occasion, base + timedelta(weeks=8), common))
+                due = rules.keep_in_touch_due(
+                    last_touch_at=base,
+                    weeks=client.keep_in_touch_weeks,
+                    timezone_name=client.timezone,
+                )
+                found.append((occasion, due.at, common))
         return [(occasion, min(at, self.now), client.email, c) for occasion, at, c in found]
 
     def reminder(self, client, occasion, due_at, recipient, related) -> Reminder:
