@@ -140,12 +140,13 @@ def test_the_portal_links_to_the_clients_download(client, portal_client):
     assert "Download my data" in page
 
 
-def test_the_client_page_links_to_the_download(coach_client, client_record):
+def test_the_client_page_links_to_the_download_and_to_erasure(coach_client, client_record):
     page = coach_client.get(
         reverse("clients:client_detail", kwargs={"client_pk": client_record.pk})
     ).content.decode()
 
     assert reverse("dashboard:export_all_data", kwargs={"client_pk": client_record.pk}) in page
+    assert reverse("clients:client_erase", kwargs={"client_pk": client_record.pk}) in page
 
 
 def test_an_empty_client_downloads_a_zip_with_empty_lists(coach_client, client_record):
