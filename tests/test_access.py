@@ -126,7 +126,7 @@ DATA_RIGHTS = {"dashboard:export_all_data", "clients:client_erase"}
 
 def test_the_data_rights_urls_are_walked():
     walked = {name for name, pattern in ALL_URLS if "client_pk" in pattern.pattern.converters}
-    assert DATA_RIGHTS <= walked
+    assert walked >= DATA_RIGHTS
 
 
 def test_every_url_is_classified():
