@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.timezone import now
 
+from accounts.throttling import login_records_delete
+
 from .models import AuditEvent, Client, Company, Contact, Opportunity, Touch
 
 
@@ -49,14 +51,18 @@ def client_erase(*, client: Client, by) -> AuditEvent:
     debriefs, referrals and calendar feed, and reminders, in the apps above — so deleting the
     client reaches all of them without this app knowing those apps. The client row is locked
     first: a write that adds a row under the client waits, then fails, instead of leaving a row
-    the cascade did not see. Only a client login is deleted, never a coach's.
+    the cascade did not see. Only a client login is deleted, never a coach's, and with it what
+    login throttling logged under its address (sign-ins with their IP addresses).
     """
     client = Client.objects.select_for_update().get(pk=client.pk)
     client_number, login_id = client.pk, client.user_id
     client.delete()
     if login_id is not None:
         user_model = get_user_model()
-        user_model.objects.filter(pk=login_id, role=user_model.Role.CLIENT).delete()
+        login = user_model.objects.filter(pk=login_id, role=user_model.Role.CLIENT).first()
+        if login is not None:
+            login_records_delete(email=login.email)
+            login.delete()
     event = AuditEvent(
         actor=by, action=AuditEvent.Action.CLIENT_ERASED, client_number=client_number
     )

@@ -2,6 +2,7 @@
 data stays, and only after the coach typed the client's name."""
 
 import pytest
+from axes.models import AccessAttempt, AccessLog
 from django.urls import reverse
 
 from accounts.models import User
@@ -69,6 +70,26 @@ def test_erasing_deletes_every_row_about_the_client_and_their_login(coach, clien
     assert User.objects.filter(pk=coach.pk).exists()
     # The coach's question bank stays; only its link to the client went.
     assert QuestionBank.objects.filter(owner=coach).count() == 1
+
+
+def test_erasing_forgets_the_logins_sign_in_records_and_no_one_elses(
+    client, settings, coach, portal_client, other_portal_client, password
+):
+    settings.AXES_ENABLED = True
+    for user in (portal_client.user, other_portal_client.user):
+        for attempt in ("wrong password", password):
+            client.post(reverse("login"), {"username": user.email, "password": attempt})
+            client.logout()
+        client.post(reverse("login"), {"username": user.email, "password": "wrong again"})
+    assert AccessLog.objects.filter(username=portal_client.user.email).exists()
+    assert AccessAttempt.objects.filter(username=portal_client.user.email).exists()
+
+    client_erase(client=portal_client, by=coach)
+
+    assert not AccessLog.objects.filter(username=portal_client.user.email).exists()
+    assert not AccessAttempt.objects.filter(username=portal_client.user.email).exists()
+    assert AccessLog.objects.filter(username=other_portal_client.user.email).exists()
+    assert AccessAttempt.objects.filter(username=other_portal_client.user.email).exists()
 
 
 def test_erasing_leaves_the_coachs_other_clients_and_other_coaches_alone(
