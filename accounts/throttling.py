@@ -13,6 +13,7 @@ and a counter always belongs to the account a right password would open.
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db.models import Sum
 
@@ -47,3 +48,11 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         per_account = self.filter_user_attempts(request, credentials)[0]
         count, _ = per_account.delete()
         return count
+
+
+def login_records_delete(*, email) -> None:
+    """Forgets what django-axes keeps under an address — failed attempts, and the access log of
+    every sign-in with its IP address and browser — for a login being erased."""
+    username = normalize_email(email)
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=username).delete()

@@ -88,6 +88,14 @@ def get_client(user, pk) -> Client:
     return get_object_or_404(Client.objects.visible_to(user).select_related("coach"), pk=pk)
 
 
+def get_client_to_erase(user, pk) -> Client:
+    """A client the user may erase: only their own coach (`Client.coach`), archived or not.
+    Erasing cannot be undone, so this stays with the primary coach even where others may see
+    the client."""
+    require_coach(user)
+    return get_object_or_404(Client.objects.for_coach(user), pk=pk)
+
+
 def get_company(user, pk) -> Company:
     return get_object_or_404(Company.objects.visible_to(user).select_related("client"), pk=pk)
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import (
+    AuditEvent,
     Client,
     Company,
     Contact,
@@ -120,3 +121,23 @@ class OpportunityAdmin(admin.ModelAdmin):
     list_select_related = ["contact", "client"]
     raw_id_fields = ["client", "contact"]
     date_hierarchy = "at"
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: an audit line is written by the service that did the work, and kept."""
+
+    list_display = ["at", "action", "client_number", "actor"]
+    list_filter = ["action"]
+    search_fields = ["=client_number", "actor__email"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

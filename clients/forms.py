@@ -25,6 +25,33 @@ class ClientForm(forms.ModelForm):
         return self.cleaned_data["email"].strip().lower()
 
 
+def _name_as_typed(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class ClientEraseForm(forms.Form):
+    """Asks for the client's full name before erasing them: a deliberate act, not a misclick.
+    Case and extra spaces do not matter; the words do."""
+
+    confirm_name = forms.CharField(
+        max_length=Client._meta.get_field("name").max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.fields["confirm_name"].label = f"Type “{client.name}” to confirm"
+
+    def clean_confirm_name(self):
+        typed = self.cleaned_data["confirm_name"]
+        if _name_as_typed(typed) != _name_as_typed(self.client.name):
+            raise forms.ValidationError(
+                "That is not the client’s full name. Nothing was erased.", code="mismatch"
+            )
+        return typed
+
+
 class CompanyForm(forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https", max_length=200)
     motivation = forms.TypedChoiceField(

@@ -457,3 +457,32 @@ class Opportunity(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} via {self.contact}"
+
+
+class AuditEvent(models.Model):
+    """What stays of a client after erasure (clients.services.client_erase): who did it, what,
+    when, and the erased client's id — a number only. It must never hold a name, an email or
+    anything else that would identify the person whose data was erased."""
+
+    class Action(models.TextChoices):
+        CLIENT_ERASED = "client_erased", "Client erased"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The coach who did it.",
+    )
+    action = models.CharField(max_length=30, choices=Action.choices)
+    client_number = models.PositiveBigIntegerField(
+        help_text="The id the erased client had: a number, no name or email."
+    )
+    at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} #{self.client_number} · {self.at:%Y-%m-%d %H:%M} UTC"

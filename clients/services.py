@@ -3,10 +3,13 @@ moves happen here and nowhere else."""
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.timezone import now
 
-from .models import Client, Company, Contact, Opportunity, Touch
+from accounts.throttling import login_records_delete
+
+from .models import AuditEvent, Client, Company, Contact, Opportunity, Touch
 
 
 def client_create(*, coach, name, email, timezone, goal="", target_roles="") -> Client:
@@ -36,6 +39,36 @@ def client_set_archived(*, client: Client, archived: bool) -> Client:
     client.status = Client.Status.ARCHIVED if archived else Client.Status.ACTIVE
     client.save(update_fields=["status", "updated_at"])
     return client
+
+
+@transaction.atomic
+def client_erase(*, client: Client, by) -> AuditEvent:
+    """Deletes the client and everything recorded about them, then their login, and writes one
+    audit line that names no one.
+
+    Every row about a client hangs off it by a cascading foreign key — companies, contacts and
+    their touches and opportunities, invitations, imports here; interviews with their questions,
+    debriefs, referrals and calendar feed, and reminders, in the apps above — so deleting the
+    client reaches all of them without this app knowing those apps. The client row is locked
+    first: a write that adds a row under the client waits, then fails, instead of leaving a row
+    the cascade did not see. Only a client login is deleted, never a coach's, and with it what
+    login throttling logged under its address (sign-ins with their IP addresses).
+    """
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    client_number, login_id = client.pk, client.user_id
+    client.delete()
+    if login_id is not None:
+        user_model = get_user_model()
+        login = user_model.objects.filter(pk=login_id, role=user_model.Role.CLIENT).first()
+        if login is not None:
+            login_records_delete(email=login.email)
+            login.delete()
+    event = AuditEvent(
+        actor=by, action=AuditEvent.Action.CLIENT_ERASED, client_number=client_number
+    )
+    event.full_clean()
+    event.save()
+    return event
 
 
 def company_get_or_create(*, client: Client, name: str) -> Company:

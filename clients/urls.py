@@ -14,6 +14,7 @@ urlpatterns = [
     path("clients/<int:client_pk>/edit/", caseload.client_edit, name="client_edit"),
     path("clients/<int:client_pk>/archive/", caseload.client_archive, name="client_archive"),
     path("clients/<int:client_pk>/unarchive/", caseload.client_unarchive, name="client_unarchive"),
+    path("clients/<int:client_pk>/erase/", caseload.client_erase, name="client_erase"),
     # Companies (coach and the client themselves)
     path("clients/<int:client_pk>/companies/", companies.company_list, name="company_list"),
     path("clients/<int:client_pk>/companies/new/", companies.company_create, name="company_create"),

@@ -20,4 +20,9 @@ urlpatterns = [
         views.export_interviews,
         name="export_interviews",
     ),
+    path(
+        "clients/<int:client_pk>/export/all-data.zip",
+        views.export_all_data,
+        name="export_all_data",
+    ),
 ]

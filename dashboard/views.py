@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -11,7 +11,7 @@ from clients.models import Client
 from clients.pagecache import cached_page, generation
 from interviews.models import Interview
 
-from . import exports
+from . import data_export, exports
 from .attention import attention_for
 from .charts import activity_chart
 from .forms import PeriodForm
@@ -141,6 +141,17 @@ def export_contacts(request, client_pk):
 def export_interviews(request, client_pk):
     client = get_client(request.user, client_pk)
     return _csv_response(exports.interviews_csv(client), f"{slugify(client.name)}-interviews.csv")
+
+
+@login_required
+def export_all_data(request, client_pk):
+    """Everything about the client as a zip: the coach's copy, or the client's own (without
+    the coach's private notes)."""
+    client = get_client(request.user, client_pk)
+    export = data_export.client_data_export(client=client, for_coach=request.user.is_coach)
+    return FileResponse(
+        export.file, as_attachment=True, filename=export.filename, content_type="application/zip"
+    )
 
 
 @login_required

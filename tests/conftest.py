@@ -1,6 +1,23 @@
-import pytest
+from datetime import timedelta
 
-from tests.factories import PASSWORD, ClientFactory, CoachFactory, PortalClientFactory
+import pytest
+from django.utils import timezone
+
+from clients.models import ContactImport, Invitation, Opportunity
+from interviews.models import CalendarFeed, InterviewQuestion, Referral
+from reminders.models import Reminder
+from tests.factories import (
+    PASSWORD,
+    ClientFactory,
+    CoachFactory,
+    CompanyFactory,
+    ContactFactory,
+    DebriefFactory,
+    InterviewFactory,
+    PortalClientFactory,
+    QuestionBankFactory,
+    TouchFactory,
+)
 
 
 @pytest.fixture
@@ -64,3 +81,59 @@ def unread_post():
         )
 
     return post
+
+
+@pytest.fixture
+def client_with_everything():
+    """Builds a portal client with `size` records of every kind CoachDesk keeps about a client
+    (what the data export writes and erasure deletes). Coach-only text carries COACH_PRIVATE."""
+
+    def build(coach, *, size=1, name="Priya Shah"):
+        client = PortalClientFactory(coach=coach, name=name)
+        QuestionBankFactory(owner=coach).clients.add(client)
+        Invitation.objects.create(client=client, email=client.email, invited_by=coach)
+        ContactImport.objects.create(
+            client=client, uploaded_by=coach, filename="connections.csv", rows=[{"name": "A"}]
+        )
+        CalendarFeed.objects.create(client=client, token=f"feed-secret-{client.pk}")
+        for n in range(size):
+            company = CompanyFactory(client=client)
+            contact = ContactFactory(
+                client=client,
+                company=company,
+                notes=f"Met at the meetup {n}",
+                coach_notes=f"COACH_PRIVATE contact {n}",
+            )
+            TouchFactory(contact=contact, logged_by=coach, note=f"Wrote to them {n}")
+            TouchFactory(contact=contact, logged_by=client.user, kind="reply")
+            Opportunity.objects.create(client=client, contact=contact, kind="job_lead")
+            interview = InterviewFactory(
+                client=client,
+                contact=contact,
+                starts_at=timezone.now() - timedelta(days=2, hours=n),
+                status="completed",
+                pitch=f"My pitch {n}",
+                coach_notes=f"COACH_PRIVATE interview {n}",
+            )
+            InterviewQuestion.objects.create(interview=interview, text=f"How did you start {n}?")
+            DebriefFactory(interview=interview)
+            Referral.objects.create(
+                interview=interview, contact=ContactFactory(client=client, company=company)
+            )
+            for kind, to in (("thank_you", client.email), ("thank_you_overdue", coach.email)):
+                Reminder.objects.create(
+                    kind=kind,
+                    key=f"test:{kind}:{interview.pk}",
+                    client=client,
+                    interview=interview,
+                    contact=contact,
+                    recipient_email=to,
+                    due_at=interview.starts_at,
+                    window_ends_at=interview.starts_at + timedelta(days=2),
+                    next_attempt_at=interview.starts_at,
+                    status="sent",
+                    sent_at=interview.starts_at,
+                )
+        return client
+
+    return build

@@ -119,6 +119,16 @@ def url_for(name, pattern, world):
     return reverse(name, kwargs=kwargs)
 
 
+# The data-rights URLs (issue 11): walked like every other client_pk URL below, named here so
+# that renaming or moving one fails loudly instead of dropping out of the walk unnoticed.
+DATA_RIGHTS = {"dashboard:export_all_data", "clients:client_erase"}
+
+
+def test_the_data_rights_urls_are_walked():
+    walked = {name for name, pattern in ALL_URLS if "client_pk" in pattern.pattern.converters}
+    assert walked >= DATA_RIGHTS
+
+
 def test_every_url_is_classified():
     for name, pattern in ALL_URLS:
         if pattern.pattern.converters or name in PUBLIC:

@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..access import coach_required, get_client
-from ..forms import ClientForm
+from ..access import coach_required, get_client, get_client_to_erase
+from ..forms import ClientEraseForm, ClientForm
 from ..invitations import invitation_latest
 from ..models import Client
 from ..pagecache import cached_page
@@ -102,3 +102,15 @@ def client_unarchive(request, client_pk):
     services.client_set_archived(client=client, archived=False)
     messages.success(request, f"{client.name} is back on your active caseload.")
     return redirect("clients:client_detail", client_pk=client.pk)
+
+
+@coach_required
+def client_erase(request, client_pk):
+    """GET shows what erasing deletes; POST with the client's name typed does it."""
+    client = get_client_to_erase(request.user, client_pk)
+    form = ClientEraseForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        services.client_erase(client=client, by=request.user)
+        messages.success(request, f"{client.name} and everything recorded about them are erased.")
+        return redirect("clients:caseload")
+    return render(request, "clients/client_confirm_erase.html", {"client": client, "form": form})

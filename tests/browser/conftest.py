@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.browser.crawl import ACCOUNTS, crawl
+from tests.factories import PASSWORD
 
 UNDER_CI = bool(os.environ.get("CI"))
 
@@ -74,3 +75,17 @@ def java():
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture
+def log_in():
+    """Logs a page in through the login form (a user made with tests.factories' PASSWORD)."""
+
+    def log_in(page, base, email, password=PASSWORD):
+        page.goto(f"{base}/accounts/login/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+
+    return log_in

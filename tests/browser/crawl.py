@@ -15,7 +15,7 @@ from urllib.parse import urldefrag, urlsplit
 from django.conf import settings
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-SKIP = re.compile(r"/logout/|\.csv|\.ics|/export|/feed|/calendar|/admin/|/unsubscribe|/r/")
+SKIP = re.compile(r"/logout/|\.csv|\.ics|\.zip|/export|/feed|/calendar|/admin/|/unsubscribe|/r/")
 MAX_PAGES = 80
 
 
