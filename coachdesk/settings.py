@@ -309,16 +309,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
 # The beat schedule is a plain dict; each app adds its periodic entries here.
 CELERY_BEAT_SCHEDULE = {
     # The one sweep that records, claims and sends due reminders (reminders/sweep.py).
     "reminders-sweep": {
         "task": "reminders.sweep",
-        "schedule": timedelta(seconds=env.int("REMINDER_SWEEP_SECONDS", default=60)),
+        "schedule": timedelta(seconds=REMINDER_SWEEP_SECONDS),
         # A sweep that waited longer than one interval is replaced by the next one.
-        "options": {"expires": env.int("REMINDER_SWEEP_SECONDS", default=60)},
+        "options": {"expires": REMINDER_SWEEP_SECONDS},
     },
 }
+# /readyz answers 503 once the last successful sweep is older than this many seconds (a stopped
+# beat or worker, a full queue, a sweep failing every time), and before the first one.
+READINESS_SWEEP_MAX_AGE = env.int("READINESS_SWEEP_MAX_AGE", default=5 * REMINDER_SWEEP_SECONDS)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # --- Security ------------------------------------------------------------------------------
