@@ -1,19 +1,17 @@
 # One image for web, worker and beat (docker-compose.yml picks the command).
-FROM node:20-bookworm-slim AS assets
+# Exact tags: a rebuild gets the same Node (24, the active LTS) and Python as the last one.
+FROM node:24.18.0-bookworm-slim AS assets
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
 
-FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_ENV=production
+FROM python:3.11.15-slim-bookworm
+# The code runs from /app (PYTHONPATH), so only the locked dependencies are installed.
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_ENV=production PYTHONPATH=/app
 WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY coachdesk coachdesk
-COPY accounts accounts
-COPY clients clients
-COPY interviews interviews
-COPY reminders reminders
-RUN pip install --no-cache-dir .
+# Exact versions with their hashes (make lock): a changed or substituted file fails the build.
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
 COPY . .
 COPY --from=assets /app/node_modules node_modules
 # collectstatic imports the production settings, which refuse to start without a secret and

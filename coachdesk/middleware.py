@@ -2,25 +2,29 @@ from django.conf import settings
 from django.shortcuts import render
 
 from . import views
+from .probes import HEALTH_CHECK_PATH, READINESS_PATH
 
-HEALTH_CHECK_PATH = "/healthz"
+PROBES = {HEALTH_CHECK_PATH: views.healthz, READINESS_PATH: views.readyz}
 
 
 class HealthCheckMiddleware:
-    """Answers the health check before the host check and the HTTPS redirect.
+    """Answers the health check and the readiness probe before the host check and the HTTPS
+    redirect.
 
     The container's health check calls gunicorn directly: over plain HTTP and with a Host
     (127.0.0.1:8000, web:8000) that is rightly not in ALLOWED_HOSTS, so behind
     SecurityMiddleware and CommonMiddleware it got a 301 or a 400 and the stack never became
-    healthy. Only this exact path is answered here, and it reads nothing from the request.
+    healthy; a load balancer's or a monitor's probe of /readyz comes the same way. Only these
+    exact paths are answered here, and their views read nothing from the request.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info == HEALTH_CHECK_PATH:
-            return views.healthz(request)
+        probe = PROBES.get(request.path_info)
+        if probe:
+            return probe(request)
         return self.get_response(request)
 
 

@@ -7,6 +7,7 @@ DJANGO_ENV=production, and refuses to start without any of those that have no sa
 """
 
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -309,16 +310,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
 # The beat schedule is a plain dict; each app adds its periodic entries here.
 CELERY_BEAT_SCHEDULE = {
     # The one sweep that records, claims and sends due reminders (reminders/sweep.py).
     "reminders-sweep": {
         "task": "reminders.sweep",
-        "schedule": timedelta(seconds=env.int("REMINDER_SWEEP_SECONDS", default=60)),
+        "schedule": timedelta(seconds=REMINDER_SWEEP_SECONDS),
         # A sweep that waited longer than one interval is replaced by the next one.
-        "options": {"expires": env.int("REMINDER_SWEEP_SECONDS", default=60)},
+        "options": {"expires": REMINDER_SWEEP_SECONDS},
     },
 }
+# /readyz answers 503 once the last successful sweep is older than this many seconds (a stopped
+# beat or worker, a full queue, a sweep failing every time), and before the first one.
+READINESS_SWEEP_MAX_AGE = env.int("READINESS_SWEEP_MAX_AGE", default=5 * REMINDER_SWEEP_SECONDS)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # --- Security ------------------------------------------------------------------------------
@@ -338,14 +343,73 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- Errors reach someone ------------------------------------------------------------------
+
+
+def parse_admins(value: str) -> list[tuple[str, str]]:
+    """ADMINS as Django 5.2 wants it, from "Name <a@example.com>, b@example.com"."""
+    admins = [(name, address) for name, address in getaddresses([value]) if name or address]
+    # getaddresses() answers an unreadable list with one empty pair on newer Pythons.
+    if any("@" not in address for _, address in admins) or (value.strip() and not admins):
+        raise ImproperlyConfigured(
+            f"ADMINS is not a list of email addresses: {value!r}; write "
+            '"Name <ops@example.com>, other@example.com".'
+        )
+    return admins
+
+
+# Who is emailed a server error (a 500 page) or a failed reminder sweep (with DEBUG off).
+ADMINS = parse_admins(env.str("ADMINS", default=""))
+EMAIL_SUBJECT_PREFIX = "[CoachDesk] "
+# An error report's settings hide service addresses too, not only secrets by name.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "coachdesk.error_reports.SettingsWithAddressesFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "skip_readiness_probes": {"()": "coachdesk.probes.SkipReadinessProbes"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "skip_readiness_probes"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Replaces Django's own handlers for "django": server errors (django.request) and
+        # security errors are emailed; everything still reaches the console through the root.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+        # A sweep that raised, and reminders that failed for good (reminders/tasks.py).
+        "reminders": {"handlers": ["mail_admins"], "level": "INFO"},
+    },
 }
+
+# Optional error reporting to Sentry, with the Django and Celery integrations: off without a DSN.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=DJANGO_ENV,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        # Clients' and contacts' details stay here: no user, address, cookie or request body is
+        # sent, nor the local variables of a traceback's frames (they hold the rows at hand).
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        # Errors only, no performance tracing.
+        traces_sample_rate=0,
+    )
 
 # The embedded default writes its database, queue and mail under VAR_DIR; make sure it exists.
 if not PRODUCTION:

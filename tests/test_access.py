@@ -25,6 +25,7 @@ from tests.factories import (
 PUBLIC = {
     "home",  # redirects by role
     "healthz",
+    "readyz",  # for monitors: states only ok/failing and the last sweep's time, nothing of anyone's
     "login",
     "logout",
     "password_change",

@@ -1,6 +1,7 @@
 """The compose stack users run on their machines: nothing reachable from other machines but
 what a TLS proxy on the host forwards, and no inbox of every email unless asked for."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,38 @@ def test_the_example_environment_does_not_send_mail_to_mailpit():
 
     assert email_urls
     assert not any("mailpit" in line for line in email_urls)
+
+
+# An exact version: "16.15", "v1.29.7", "24.18.0-bookworm-slim"; not "latest", "16" or "7".
+EXACT_TAG = re.compile(r"^v?\d+\.\d+(\.\d+)?(-[a-z0-9.]+)*$")
+
+
+def tag_of(image: str) -> str:
+    name = image.split("@")[0]
+    return name.rsplit(":", 1)[1] if ":" in name.rsplit("/", 1)[-1] else ""
+
+
+@pytest.mark.parametrize(
+    "name",
+    # Services built here (web, worker, beat) run the image this Dockerfile makes.
+    sorted(name for name, service in compose()["services"].items() if "build" not in service),
+)
+def test_every_pulled_image_has_an_exact_version_tag(name):
+    image = compose()["services"][name]["image"]
+
+    assert EXACT_TAG.match(tag_of(image)), f"{name} uses {image}"
+
+
+def test_every_base_image_of_the_dockerfile_has_an_exact_version_tag():
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    images = [line.split()[1] for line in lines if line.startswith("FROM ")]
+
+    assert len(images) == 2
+    for image in images:
+        assert EXACT_TAG.match(tag_of(image)), image
+
+
+def test_the_image_installs_the_locked_dependencies_with_their_hashes():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    assert "pip install --no-cache-dir --require-hashes -r requirements/base.txt" in dockerfile
