@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 @shared_task(name=SWEEP_TASK, ignore_result=True)
 def sweep() -> dict:
     """Beat runs this every minute. Reminders are never scheduled with eta/countdown: the
-    database is the queue (see reminders/sweep.py), so a restarted Redis or worker loses nothing.
+    database is the queue (see reminders/sweep/), so a restarted Redis or worker loses nothing.
 
     Each sweep that finishes records its heartbeat, which /readyz reads: a stopped beat or a
     sweep that keeps failing shows there. A failure is also logged as an error, which the
