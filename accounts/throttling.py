@@ -12,8 +12,10 @@ and a counter always belongs to the account a right password would open.
 """
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_failure_limit
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_failure_limit, get_lockout_response
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
 
 from .models import normalize_email
@@ -47,3 +49,26 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         per_account = self.filter_user_attempts(request, credentials)[0]
         count, _ = per_account.delete()
         return count
+
+
+# --- The second step of the login (accounts/two_factor.py) ----------------------------------
+# A wrong authenticator or recovery code counts as a failed login of that account from that
+# address, under the same limits as a wrong password: the password alone does not buy unlimited
+# guesses at the code. The count is cleared only when the login completes (django-axes clears it
+# on `user_logged_in`, which the code step sends), not after the password step.
+
+
+def _credentials(user) -> dict:
+    return {"username": user.get_username()}
+
+
+def second_step_allowed(request, user) -> bool:
+    return AxesProxyHandler.is_allowed(request, _credentials(user))
+
+
+def second_step_failed(request, user) -> None:
+    user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
+
+
+def second_step_lockout_response(request, user):
+    return get_lockout_response(request, None, _credentials(user))
