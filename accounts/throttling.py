@@ -18,12 +18,16 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
 
-from .models import normalize_email
+from .models import User, normalize_email
 
 
 def login_username(request, credentials) -> str | None:
-    if credentials and credentials.get("username"):
-        return normalize_email(credentials["username"])
+    # authenticate() passes the login form's "username"; django-axes passes the account's
+    # USERNAME_FIELD ("email") when a login completes, as after the code step, whose form
+    # has no email in it.
+    for key in ("username", User.USERNAME_FIELD):
+        if credentials and credentials.get(key):
+            return normalize_email(credentials[key])
     if request is not None and request.POST.get("username"):
         return normalize_email(request.POST["username"])
     return None
