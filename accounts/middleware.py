@@ -60,6 +60,7 @@ class TwoFactorMiddleware:
             return None
         if two_factor.two_factor_enabled(user):
             logout(request)
+            messages.info(request, "Log in here, with your password and then your code.")
             return redirect_to_login(request.get_full_path())
         if view_name in self.ENROLMENT_VIEWS:
             return None

@@ -348,6 +348,7 @@ def test_staff_whose_session_skipped_the_code_step_are_logged_out_and_asked_agai
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
     assert logged_in_user_id(client) is None
+    assert "then your code" in client.get(response.url).text
 
 
 def test_the_admin_login_page_sends_to_coachdesk_login(client):
