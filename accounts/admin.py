@@ -1,8 +1,22 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import two_factor
 from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import User
+
+# The admin signs in through CoachDesk's own login, so its code step and throttling apply to
+# staff too (accounts/views.py); the admin's own form would only ask for the password.
+admin.site.login = login_required(admin.site.login)
 
 
 @admin.register(User)
@@ -10,7 +24,16 @@ class UserAdmin(DjangoUserAdmin):
     form = AdminUserChangeForm
     add_form = AdminUserCreationForm
     ordering = ["email"]
-    list_display = ["email", "name", "role", "timezone", "is_active", "is_staff", "last_login"]
+    list_display = [
+        "email",
+        "name",
+        "role",
+        "timezone",
+        "is_active",
+        "is_staff",
+        "two_factor_on",
+        "last_login",
+    ]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["email", "name"]
     fieldsets = [
@@ -39,3 +62,50 @@ class UserAdmin(DjangoUserAdmin):
             },
         )
     ]
+
+    def get_queryset(self, request):
+        authenticator = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(two_factor_on=Exists(authenticator))
+
+    @admin.display(boolean=True, description="Two-factor", ordering="two_factor_on")
+    def two_factor_on(self, user):
+        return user.two_factor_on
+
+    def get_urls(self):
+        reset = self.admin_site.admin_view(self.two_factor_reset_view)
+        return [
+            path(
+                "<path:object_id>/two-factor-reset/", reset, name="accounts_user_two_factor_reset"
+            ),
+            *super().get_urls(),
+        ]
+
+    def two_factor_reset_view(self, request, object_id):
+        """Deletes a user's authenticator and recovery codes, after a confirmation: for someone
+        who lost both. They then log in with the password and, where two-factor is required,
+        enrol again straight away."""
+        user = self.get_object(request, unquote(object_id))
+        if user is None:
+            raise Http404
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        change_url = reverse("admin:accounts_user_change", args=[user.pk])
+        if request.method == "POST":
+            two_factor.two_factor_reset(user=user)
+            self.log_change(request, user, "Reset two-factor login.")
+            self.message_user(
+                request,
+                f"Two-factor login of {user.email} is reset: they log in with the "
+                "password and set it up again.",
+            )
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reset two-factor login",
+            "opts": self.opts,
+            "original": user,
+            "enabled": user.two_factor_on,
+            "codes_left": two_factor.recovery_codes_left(user),
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/accounts/user/two_factor_reset.html", context)

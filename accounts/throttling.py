@@ -12,17 +12,23 @@ and a counter always belongs to the account a right password would open.
 """
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_failure_limit
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_failure_limit, get_lockout_response
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
 
-from .models import normalize_email
+from .models import User, normalize_email
 
 
 def login_username(request, credentials) -> str | None:
-    if credentials and credentials.get("username"):
-        return normalize_email(credentials["username"])
+    # authenticate() passes the login form's "username"; django-axes passes the account's
+    # USERNAME_FIELD ("email") when a login completes, as after the code step, whose form
+    # has no email in it.
+    for key in ("username", User.USERNAME_FIELD):
+        if credentials and credentials.get(key):
+            return normalize_email(credentials[key])
     if request is not None and request.POST.get("username"):
         return normalize_email(request.POST["username"])
     return None
@@ -56,3 +62,26 @@ def login_records_delete(*, email) -> None:
     username = normalize_email(email)
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=username).delete()
+
+
+# --- The second step of the login (accounts/two_factor.py) ----------------------------------
+# A wrong authenticator or recovery code counts as a failed login of that account from that
+# address, under the same limits as a wrong password: the password alone does not buy unlimited
+# guesses at the code. The count is cleared only when the login completes (django-axes clears it
+# on `user_logged_in`, which the code step sends), not after the password step.
+
+
+def _credentials(user) -> dict:
+    return {"username": user.get_username()}
+
+
+def second_step_allowed(request, user) -> bool:
+    return AxesProxyHandler.is_allowed(request, _credentials(user))
+
+
+def second_step_failed(request, user) -> None:
+    user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
+
+
+def second_step_lockout_response(request, user):
+    return get_lockout_response(request, None, _credentials(user))

@@ -237,6 +237,28 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Two-factor login (issue 11; accounts/two_factor.py) ----------------------------------
+# django-otp with its authenticator-app (TOTP) and recovery-code (static) devices; the login's
+# code step and the setup pages are CoachDesk's own (accounts/views.py).
+_at = INSTALLED_APPS.index("accounts")
+INSTALLED_APPS[_at:_at] = [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+# After authentication and messages, before any page: sends those who must have two-factor
+# and have not verified this session to enrolment or to the login (accounts/middleware.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "accounts.middleware.TwoFactorMiddleware",
+)
+# Staff always need two-factor login; with this on, every coach does too.
+REQUIRE_TWO_FACTOR_FOR_COACHES = env.bool("REQUIRE_TWO_FACTOR_FOR_COACHES", default=False)
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = "CoachDesk"
+# The admin's device pages show neither authenticator secrets nor recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # --- Email ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoachDesk <coachdesk@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from clients.models import ContactImport, Invitation, Opportunity
 from interviews.models import CalendarFeed, InterviewQuestion, Referral
@@ -16,6 +17,7 @@ from tests.factories import (
     InterviewFactory,
     PortalClientFactory,
     QuestionBankFactory,
+    TOTPDeviceFactory,
     TouchFactory,
 )
 
@@ -56,6 +58,21 @@ def coach_client(client, coach):
     """Django's test client, logged in as the coach."""
     client.force_login(coach)
     return client
+
+
+@pytest.fixture
+def force_login_verified():
+    """Django's force_login plus the code step: the session a full two-factor login leaves,
+    which staff need for any page (accounts/middleware.py)."""
+
+    def log_in(http_client, user):
+        device = TOTPDeviceFactory(user=user)
+        http_client.force_login(user)
+        session = http_client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    return log_in
 
 
 class UnreadableBody:

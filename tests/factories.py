@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import factory
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from clients.models import Client, Company, Contact, OutreachTemplate, Touch
@@ -31,6 +32,17 @@ class CoachFactory(UserFactory):
 
 class ClientUserFactory(UserFactory):
     role = User.Role.CLIENT
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app: two-factor login is on for its user."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(CoachFactory)
+    name = "Authenticator app"
+    confirmed = True
 
 
 class ClientFactory(factory.django.DjangoModelFactory):

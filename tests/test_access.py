@@ -34,6 +34,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "login_code",  # the login's second step: the account is the one the password step found
+    "login_recovery",
     "clients:invitation_accept",
     "interviews:calendar_feed",  # the secret token in the URL is the access check
     # One-click links in reminder emails: the signature is the check.
@@ -54,6 +56,16 @@ COACH_ONLY = {
     "interviews:bank_create",
 }
 CLIENT_ONLY = {"dashboard:client_home", "reminders:reminder_preferences"}
+# The signed-in user's own account, whatever their role: these pages read and change only
+# request.user, so there is no one else's object to refuse; an anonymous visitor is sent to
+# the login (test below).
+OWN_ACCOUNT = {
+    "two_factor",
+    "two_factor_setup",
+    "two_factor_recovery_codes",
+    "two_factor_regenerate",
+    "two_factor_disable",
+}
 
 
 def iter_named_patterns(patterns=None, namespace=""):
@@ -134,12 +146,24 @@ def test_every_url_is_classified():
     for name, pattern in ALL_URLS:
         if pattern.pattern.converters or name in PUBLIC:
             continue
-        assert name in COACH_ONLY | CLIENT_ONLY, (
-            f"URL {name!r} has no object in it: list it in PUBLIC, COACH_ONLY or CLIENT_ONLY"
+        assert name in COACH_ONLY | CLIENT_ONLY | OWN_ACCOUNT, (
+            f"URL {name!r} has no object in it: list it in PUBLIC, COACH_ONLY, CLIENT_ONLY "
+            "or OWN_ACCOUNT"
         )
 
 
-@pytest.mark.parametrize(("name", "pattern"), [u for u in ALL_URLS if u[0] not in PUBLIC])
+@pytest.mark.parametrize("name", sorted(OWN_ACCOUNT))
+@pytest.mark.django_db
+def test_own_account_pages_send_an_anonymous_visitor_to_login(client, name):
+    for method in (client.get, client.post):
+        response = method(reverse(name))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("name", "pattern"), [u for u in ALL_URLS if u[0] not in PUBLIC | OWN_ACCOUNT]
+)
 @pytest.mark.django_db
 def test_a_second_coach_and_a_second_client_are_refused(
     client, coach, other_coach, other_portal_client, name, pattern

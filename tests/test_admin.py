@@ -24,11 +24,11 @@ def test_every_model_of_our_apps_is_in_the_admin():
 
 
 @pytest.mark.parametrize("model", our_models(), ids=lambda m: m.__name__)
-def test_the_admin_list_search_and_add_pages_render(client, model):
+def test_the_admin_list_search_and_add_pages_render(client, model, force_login_verified):
     operator = User.objects.create_superuser("ops@example.com", "ops-password-1", name="Ops")
     TouchFactory()
     InterviewFactory()
-    client.force_login(operator)
+    force_login_verified(client, operator)
     prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
 
     assert client.get(reverse(f"{prefix}_changelist")).status_code == 200

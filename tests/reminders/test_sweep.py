@@ -85,12 +85,14 @@ def test_a_rescheduled_interview_is_reminded_at_the_new_time_and_never_at_the_ol
     assert prep.interview_starts_at == new
 
 
-def test_an_interview_moved_in_the_shell_or_admin_is_followed_too(clock, client_in_london, client):
+def test_an_interview_moved_in_the_shell_or_admin_is_followed_too(
+    clock, client_in_london, client, force_login_verified
+):
     old = datetime(2026, 6, 3, 13, 0, tzinfo=UTC)
     interview = InterviewFactory(client=client_in_london, starts_at=old)
     # The admin: a staff user edits the start in the change form.
     admin_user = CoachFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin_user)
+    force_login_verified(client, admin_user)
     url = reverse("admin:interviews_interview_change", args=[interview.pk])
     page = client.get(url)
     data = {
