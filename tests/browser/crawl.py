@@ -3,12 +3,14 @@
 The pages are found by following links from each home on the demo data, the way a user would:
 one page per URL shape (ids replaced), GET only, never a download or the sign-out. While a page is
 open it is audited with axe-core (from the npm registry, package.json devDependencies); its HTML
-is kept as the server sent it. One crawl serves every check that reads pages
-(test_accessibility.py, test_html_validity.py): the `crawled_pages` fixture in conftest.py.
+and headers are kept as the server sent them, with what the browser refused under the page's
+Content Security Policy. One crawl serves every check that reads pages (test_accessibility.py,
+test_html_validity.py, test_content_security_policy.py): the `crawled_pages` fixture in
+conftest.py.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
@@ -17,6 +19,20 @@ from django.conf import settings
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 SKIP = re.compile(r"/logout/|\.csv|\.ics|\.zip|/export|/feed|/calendar|/admin/|/unsubscribe|/r/")
 MAX_PAGES = 80
+
+# Run by the browser before any of the page's own scripts (an init script, which no page
+# policy can refuse): keeps every securitypolicyviolation event for the crawl to read.
+RECORD_POLICY_VIOLATIONS = """
+window.__policyViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__policyViolations.push(
+        `${event.effectiveDirective} refused ${event.blockedURI || "(inline)"}` +
+        ` at ${event.sourceFile || "the page"}:${event.lineNumber}: ${event.sample}`);
+});
+"""
+# The browser's own log entries (not the page's console.log) in which it reports what the
+# Content Security Policy refused: a second witness beside the events.
+POLICY_MESSAGE = re.compile(r"Content Security Policy", re.I)
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,9 @@ class CrawledPage:
     status: int | None  # None: no response
     html: str  # the response body, as a validator fetching the URL would read it
     axe_violations: list[dict]
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    # securitypolicyviolation events and the browser log's CSP messages while the page was open
+    policy_violations: list[str] = field(default_factory=list)
 
     def __str__(self):
         return f"{self.path} (as {self.account})"
@@ -66,7 +85,9 @@ def log_in(page, base, email):
 
 def audit(page) -> list[dict]:
     """axe-core's WCAG 2.1 A/AA violations on the open page, with up to three nodes each."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated, not added as a <script> element: the page's policy refuses inline scripts,
+    # but not what the browser is told to run from outside the page.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     return page.evaluate(
         """async () => {
             const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a',
@@ -79,6 +100,11 @@ def audit(page) -> list[dict]:
 
 def crawl(page, base, account: Account) -> list[CrawledPage]:
     """Every page reachable from the account's home by links, one per URL shape."""
+    page.add_init_script(RECORD_POLICY_VIOLATIONS)
+    browser_log = []
+    devtools = page.context.new_cdp_session(page)  # Chromium's log: Playwright does not relay it
+    devtools.on("Log.entryAdded", lambda event: browser_log.append(event["entry"]["text"]))
+    devtools.send("Log.enable")
     if account.email:
         log_in(page, base, account.email)
     seen, queue, found = set(), [account.start], []
@@ -87,12 +113,29 @@ def crawl(page, base, account: Account) -> list[CrawledPage]:
         if shape(path) in seen:
             continue
         seen.add(shape(path))
+        browser_log.clear()
         response = page.goto(base + path)
         if response is None or response.status != 200:
             status = response.status if response else None
-            found.append(CrawledPage(account.name, path, status, "", []))
+            headers = response.headers if response else {}
+            found.append(CrawledPage(account.name, path, status, "", [], headers))
             continue
-        found.append(CrawledPage(account.name, path, 200, response.text(), audit(page)))
+        axe_violations = audit(page)
+        # Read after the audit: violation events are queued as tasks, and have run by now.
+        violations = page.evaluate("window.__policyViolations") + [
+            text for text in browser_log if POLICY_MESSAGE.search(text)
+        ]
+        found.append(
+            CrawledPage(
+                account.name,
+                path,
+                200,
+                response.text(),
+                axe_violations,
+                response.headers,
+                violations,
+            )
+        )
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
             href = urldefrag(href)[0]
             parts = urlsplit(href)
