@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from tests.test_access import ALL_URLS, CLIENT_ONLY, PUBLIC, World, url_for
 
-# Answered before any middleware, so without these headers: the container's health probe
-# (coachdesk/middleware.py), plain "ok" that no browser renders.
-BEFORE_THE_MIDDLEWARE = {"healthz"}
+# Answered before any middleware, so without these headers: the container's health and readiness
+# probes (coachdesk/middleware.py), plain "ok" and JSON that no browser renders.
+BEFORE_THE_MIDDLEWARE = {"healthz", "readyz"}
 
 WRONG_TOKEN = {"token": "not-a-valid-token", "uidb64": "MQ"}
 
