@@ -39,7 +39,14 @@ ALL = "pagecache:gen:all"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 # Unsafe requests that write nothing any page shows: signing in and out, asking for a password
 # reset, setting a new password (the user's save drops their cached user row by itself).
-NO_PAGE_WRITES = {"login", "logout", "password_reset", "password_reset_confirm"}
+NO_PAGE_WRITES = {
+    "login",
+    "login_code",
+    "login_recovery",
+    "logout",
+    "password_reset",
+    "password_reset_confirm",
+}
 
 
 def _user_key(user_id) -> str:

@@ -89,6 +89,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # Two-factor login: authenticator apps (TOTP) and recovery codes (accounts/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "clients",
     "interviews",
@@ -102,6 +106,10 @@ MIDDLEWARE = [
     # First: the container health check has no allowed Host and no HTTPS (coachdesk/middleware.py).
     "coachdesk.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Right after SecurityMiddleware, which sets the other headers: every response, cached pages
+    # and the 413 page included, gets them all (Content Security Policy below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,6 +118,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sends those who must have two-factor login and have not verified this session to
+    # enrolment or to the login (accounts/middleware.py).
+    "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     # An archived client's session ends on their next request (clients/access.py).
     "clients.middleware.EndedCoachingMiddleware",
@@ -240,18 +251,6 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Two-factor login (issue 11; accounts/two_factor.py) ----------------------------------
 # django-otp with its authenticator-app (TOTP) and recovery-code (static) devices; the login's
 # code step and the setup pages are CoachDesk's own (accounts/views.py).
-_at = INSTALLED_APPS.index("accounts")
-INSTALLED_APPS[_at:_at] = [
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-]
-# After authentication and messages, before any page: sends those who must have two-factor
-# and have not verified this session to enrolment or to the login (accounts/middleware.py).
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
-    "accounts.middleware.TwoFactorMiddleware",
-)
 # Staff always need two-factor login; with this on, every coach does too.
 REQUIRE_TWO_FACTOR_FOR_COACHES = env.bool("REQUIRE_TWO_FACTOR_FOR_COACHES", default=False)
 # The name authenticator apps show next to the account.
@@ -387,18 +386,10 @@ EMAIL_SUBJECT_PREFIX = "[CoachDesk] "
 DEFAULT_EXCEPTION_REPORTER_FILTER = "coachdesk.error_reports.SettingsWithAddressesFilter"
 
 # --- Content Security Policy and the other headers a scanner checks (issue 11) ---------------
-# One block, the middleware included (inserted here rather than listed in MIDDLEWARE above).
 # tests/test_security_headers.py asserts these headers on every page of the URLconf, and
 # tests/browser/test_content_security_policy.py that no page breaks the policy in a browser.
 from csp.constants import NONE, SELF  # noqa: E402
 
-# After SecurityMiddleware, which sets the other headers: every response, cached pages and the
-# 413 page included, gets them all.
-_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
-MIDDLEWARE[_after_security:_after_security] = [
-    "csp.middleware.CSPMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
-]
 # Nothing inline: every script and style is a file under static/ (or Bootstrap's, served from
 # the same origin), so an injected <script> or style="" runs nowhere. Bootstrap's CSS draws
 # its form controls with data: SVG images, hence data: in img-src.

@@ -258,3 +258,15 @@ def test_an_anonymous_write_drops_every_cached_page(client, coach):
     type(client)().post(reverse("clients:invitation_accept", kwargs={"token": "not-a-token"}))
 
     assert "Zoe Park-Lee" in client.get(detail_url(record)).text
+
+
+@pytest.mark.parametrize("step", ["login_code", "login_recovery"])
+def test_someone_entering_a_two_factor_code_leaves_everyone_elses_pages_cached(client, coach, step):
+    record = ClientFactory(coach=coach, name="Zoe Park")
+    client.force_login(coach)
+    warm(client, detail_url(record))
+    Client.objects.filter(pk=record.pk).update(name="Zoe Park-Lee")
+
+    type(client)().post(reverse(step), {"code": "000000"})
+
+    assert "Zoe Park-Lee" not in client.get(detail_url(record)).text
