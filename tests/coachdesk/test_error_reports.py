@@ -2,19 +2,17 @@
 not, ADMINS is read from the environment, and Sentry stays off without a DSN."""
 
 import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
 import sentry_sdk
-from django.conf import settings as django_settings
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from coachdesk.readiness import SWEEP_TASK, heartbeat_record
 from coachdesk.settings import parse_admins
+from tests.coachdesk.processes import python_under_settings
 
 OPS = ("Ops", "ops@example.com")
 
@@ -90,24 +88,14 @@ def test_sentry_is_off_without_a_dsn():
 
 
 def test_sentry_is_on_with_a_dsn_and_sends_no_personal_data(tmp_path):
-    code = (
-        "import django; django.setup(); import sentry_sdk; c = sentry_sdk.get_client();"
+    result = python_under_settings(
+        "import sentry_sdk; c = sentry_sdk.get_client();"
         "print(c.is_active(), c.options['send_default_pii'], c.options['max_request_body_size'],"
-        "sorted(c.integrations))"
-    )
-    keep = {"PATH", "HOME", "LANG", "PYTHONPATH"}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=django_settings.BASE_DIR,
-        env={k: v for k, v in os.environ.items() if k in keep}
-        | {
-            "DJANGO_SETTINGS_MODULE": "coachdesk.settings",
+        "sorted(c.integrations))",
+        env={
             "COACHDESK_VAR_DIR": str(tmp_path),
             "SENTRY_DSN": "https://public@sentry.example.invalid/1",
         },
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
 
     assert result.returncode == 0, result.stderr

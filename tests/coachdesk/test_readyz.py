@@ -2,18 +2,15 @@
 when the reminder sweep last succeeded, so a stopped beat shows (coachdesk/readiness.py)."""
 
 import json
-import os
 import socket
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.conf import settings as django_settings
 
 from coachdesk.readiness import SWEEP_TASK, heartbeat_record
 from reminders.tasks import sweep
+from tests.coachdesk.processes import python_under_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -141,24 +138,11 @@ def test_it_answers_a_probe_whatever_the_host_and_without_https(client, settings
 def test_it_names_the_database_when_the_database_is_down_and_tells_nothing_of_it(tmp_path):
     """A real process whose DATABASE_URL points at a port nobody listens on."""
     url = f"postgres://coachdesk:s3cret-pw@127.0.0.1:{closed_port()}/coachdesk"
-    code = (
-        "import django; django.setup(); from django.test import Client;"
+    result = python_under_settings(
+        "from django.test import Client;"
         "r = Client().get('/readyz', HTTP_HOST='web:8000');"
-        "print(r.status_code); print(r.content.decode())"
-    )
-    keep = {"PATH", "HOME", "LANG", "PYTHONPATH"}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=django_settings.BASE_DIR,
-        env={k: v for k, v in os.environ.items() if k in keep}
-        | {
-            "DJANGO_SETTINGS_MODULE": "coachdesk.settings",
-            "COACHDESK_VAR_DIR": str(tmp_path),
-            "DATABASE_URL": url,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+        "print(r.status_code); print(r.content.decode())",
+        env={"COACHDESK_VAR_DIR": str(tmp_path), "DATABASE_URL": url},
     )
 
     assert result.returncode == 0, result.stderr

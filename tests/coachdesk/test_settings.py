@@ -7,6 +7,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from tests.coachdesk.processes import python_under_settings
+
 # Variables of the test process that a production process would never have, and those each
 # test names itself.
 NOT_IN_PRODUCTION = {
@@ -98,23 +100,10 @@ def test_production_passes_the_deploy_checks_without_warnings():
 
 
 def test_the_embedded_default_needs_no_services(tmp_path):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DJANGO_ENV"}
-    }
-    env["COACHDESK_VAR_DIR"] = str(tmp_path)
-    code = (
-        "import django; django.setup(); from django.conf import settings as s;"
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND, s.DEBUG)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env={**env, "DJANGO_SETTINGS_MODULE": "coachdesk.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = python_under_settings(
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND, s.DEBUG)",
+        env={"COACHDESK_VAR_DIR": str(tmp_path)},
     )
 
     assert result.returncode == 0, result.stderr
