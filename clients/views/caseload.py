@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -110,7 +111,10 @@ def client_erase(request, client_pk):
     client = get_client_to_erase(request.user, client_pk)
     form = ClientEraseForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
-        services.client_erase(client=client, by=request.user)
+        try:
+            services.client_erase(client=client, by=request.user)
+        except Client.DoesNotExist:
+            raise Http404 from None  # erased a moment ago by another request
         messages.success(request, f"{client.name} and everything recorded about them are erased.")
         return redirect("clients:caseload")
     return render(request, "clients/client_confirm_erase.html", {"client": client, "form": form})

@@ -17,6 +17,7 @@ from clients.models import (
     Touch,
 )
 from clients.services import client_erase
+from clients.views import caseload
 from interviews.models import (
     CalendarFeed,
     Debrief,
@@ -197,3 +198,21 @@ def test_the_erased_clients_session_ends(client, coach, portal_client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_a_second_erase_of_a_client_erased_a_moment_ago_answers_not_found(
+    coach_client, portal_client, monkeypatch
+):
+    """Two erase requests at once: the second finds the client gone under its lock."""
+    real_erase = caseload.services.client_erase
+
+    def erased_meanwhile(*, client, by):
+        Client.objects.filter(pk=client.pk).delete()  # the other request got there first
+        return real_erase(client=client, by=by)
+
+    monkeypatch.setattr(caseload.services, "client_erase", erased_meanwhile)
+
+    response = coach_client.post(erase_url(portal_client), {"confirm_name": "Priya Shah"})
+
+    assert response.status_code == 404
+    assert not AuditEvent.objects.exists()
