@@ -68,7 +68,9 @@ class SecondStepForm(forms.Form):
         self.device = None
 
     def verify(self, code):
-        raise NotImplementedError
+        """The device `code` verifies for the user, or None. Each step's form (authenticator
+        code, recovery code) says which devices it asks."""
+        raise NotImplementedError("a code step's form says which devices it verifies")
 
     def clean(self):
         code = self.cleaned_data.get("code")
