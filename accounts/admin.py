@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import two_factor
 from .forms import AdminUserChangeForm, AdminUserCreationForm
-from .models import User
+from .models import Membership, Practice, PracticeInvitation, User
 
 # The admin signs in through CoachDesk's own login, so its code step and throttling apply to
 # staff too (accounts/views.py); the admin's own form would only ask for the password.
@@ -109,3 +109,36 @@ class UserAdmin(DjangoUserAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/accounts/user/two_factor_reset.html", context)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ["user"]
+    fields = ["user", "role", "created_at", "deactivated_at"]
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["name", "timezone", "require_two_factor", "created_at"]
+    list_filter = ["require_two_factor"]
+    search_fields = ["name", "memberships__user__email"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "practice", "role", "created_at", "deactivated_at"]
+    list_filter = ["role", ("deactivated_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "user__name", "practice__name"]
+    raw_id_fields = ["user", "practice"]
+    list_select_related = ["user", "practice"]
+
+
+@admin.register(PracticeInvitation)
+class PracticeInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "practice", "role", "created_at", "accepted_at", "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "practice__name"]
+    raw_id_fields = ["practice", "invited_by"]
+    list_select_related = ["practice"]

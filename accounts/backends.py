@@ -31,10 +31,17 @@ def forget_users(user_ids) -> None:
 
 class CachedModelBackend(ModelBackend):
     def get_user(self, user_id):
+        """The user with their practice membership and practice, which every request's access
+        checks read (clients.access.membership_of): one query, or none from the cache."""
         key = user_cache_key(user_id)
         user = cache.get(key)
         if user is None:
-            user = super().get_user(user_id)
+            user_model = get_user_model()
+            user = (
+                user_model._default_manager.select_related("membership__practice")
+                .filter(pk=user_id)
+                .first()
+            )
             if user is None:
                 return None
             cache.set(key, user, USER_CACHE_SECONDS)
@@ -45,9 +52,29 @@ def forget_saved_user(sender, instance, **kwargs) -> None:
     forget_user(instance.pk)
 
 
+def forget_member(sender, instance, **kwargs) -> None:
+    """A membership is cached with its user: a new role or a deactivation applies at once."""
+    forget_user(instance.user_id)
+
+
+def forget_practice_members(sender, instance, **kwargs) -> None:
+    """A practice is cached with each member (its two-factor setting, its name)."""
+    forget_users(list(instance.memberships.values_list("user_id", flat=True)))
+
+
 def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_delete
+
+    from .models import Membership, Practice
 
     user_model = get_user_model()
     post_save.connect(forget_saved_user, sender=user_model, dispatch_uid="accounts.forget_user")
     post_delete.connect(forget_saved_user, sender=user_model, dispatch_uid="accounts.forget_user_d")
+    post_save.connect(forget_member, sender=Membership, dispatch_uid="accounts.forget_member")
+    post_delete.connect(forget_member, sender=Membership, dispatch_uid="accounts.forget_member_d")
+    post_save.connect(
+        forget_practice_members, sender=Practice, dispatch_uid="accounts.forget_practice"
+    )
+    pre_delete.connect(
+        forget_practice_members, sender=Practice, dispatch_uid="accounts.forget_practice_d"
+    )

@@ -119,3 +119,98 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_client(self) -> bool:
         return self.role == self.Role.CLIENT
+
+
+class Practice(models.Model):
+    """A coaching practice or career centre: the coaches who share clients, libraries and
+    figures. A solo coach is a practice of one, its admin."""
+
+    name = models.CharField(max_length=150)
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="The practice's figures (weeks, periods) are counted in this timezone.",
+    )
+    require_two_factor = models.BooleanField(
+        "require two-factor login",
+        default=False,
+        help_text="Every member must set up an authenticator app before using CoachDesk.",
+    )
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A coach's place in a practice. A user belongs to at most one practice.
+
+    A deactivated membership keeps the row (who coached whom stays readable) and its user cannot
+    log in: `accounts.services.membership_deactivate` turns both off together."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        COACH = "coach", "Coach"
+        VIEWER = "viewer", "Viewer"
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.COACH)
+    created_at = models.DateTimeField(default=now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["practice", "user__name"]
+        indexes = [models.Index(fields=["practice", "role"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} of {self.practice}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and self.role == self.Role.ADMIN
+
+    @property
+    def is_viewer(self) -> bool:
+        return self.role == self.Role.VIEWER
+
+    @property
+    def coaches(self) -> bool:
+        """Admins and coaches work on clients; viewers only read."""
+        return self.is_active and self.role in (self.Role.ADMIN, self.Role.COACH)
+
+
+class PracticeInvitation(models.Model):
+    """An invitation to join a practice. The link carries a signed token of this row's id
+    (accounts.invitations); accepting sets `accepted_at`, so a link works once."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.COACH
+    )
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} to {self.practice} as {self.get_role_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

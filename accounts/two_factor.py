@@ -2,9 +2,9 @@
 
 - Two-factor is on for a user who has a confirmed authenticator (TOTP) device. Recovery codes
   (one StaticDevice of one-time tokens) come with it and go with it; alone they are nothing.
-- It is required for staff (the admin sees every caseload) and, with
-  REQUIRE_TWO_FACTOR_FOR_COACHES, for every coach: `two_factor_required` is the one place this
-  is decided (the practices issue will make it a per-practice setting here).
+- It is required for staff (the admin sees every caseload), for every member of a practice whose
+  admin requires it (`Practice.require_two_factor`) and, with REQUIRE_TWO_FACTOR_FOR_COACHES,
+  for every coach: `two_factor_required` is the one place this is decided.
 - A session is verified when django-otp's device id is in it: set by the code step of the login
   (accounts.views.login_code) or by the enrolment that just confirmed a code. The middleware
   (accounts.middleware.TwoFactorMiddleware) sends a user who must have two-factor and whose
@@ -19,7 +19,7 @@ from typing import NamedTuple
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp.oath import TOTP
@@ -35,8 +35,19 @@ TOTP_TOLERANCE = 1
 
 
 def two_factor_required(user) -> bool:
-    """Whether this user may use CoachDesk only after enrolling (reads no database)."""
-    return user.is_staff or (user.is_coach and settings.REQUIRE_TWO_FACTOR_FOR_COACHES)
+    """Whether this user may use CoachDesk only after enrolling. Reads no database on a request:
+    the login backend loads the membership and practice with the user."""
+    if user.is_staff:
+        return True
+    if not user.is_coach:
+        return False
+    if settings.REQUIRE_TWO_FACTOR_FOR_COACHES:
+        return True
+    try:
+        membership = user.membership
+    except ObjectDoesNotExist:
+        return False
+    return membership.is_active and membership.practice.require_two_factor
 
 
 def two_factor_enabled(user) -> bool:

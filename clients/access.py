@@ -1,18 +1,220 @@
-"""Who may see what: the one home of the access rules.
+"""Who may see and change what: the one home of the access rules.
 
-Every view gets its objects through these helpers, so a coach sees only their own clients (and
-everything under them) and a client only themselves. Anything else is a 404, never a 403 that
-would confirm the object exists. The scoping itself is `VisibleToQuerySet.visible_to` on each
-model's manager; the helpers below add the role checks views need.
+- A client (portal login) sees and changes their own record and everything under it.
+- A coach sees and changes their caseload: the clients they coach and those shared with them.
+- A practice admin sees and changes every client of the practice (clients whose coach is a
+  member), and manages the practice's coaches, libraries and reassignments.
+- A practice viewer reads every client and figure of the practice and changes nothing: every
+  unsafe request of theirs is refused (clients.middleware.ReadOnlyViewerMiddleware).
+
+Every view gets its objects through these helpers, so anything else is a 404, never a 403 that
+would confirm the object exists. The scoping itself is `client_scope` below, which
+`VisibleToQuerySet.visible_to` on each model's manager applies along its path to `Client`. A
+coach without a membership (made in the shell) is a coach of their own caseload.
 """
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Client, Company, Contact
+from accounts.models import Membership, User
+
+from .models import Client, ClientShare, Company, Contact
+
+# The unsafe requests a viewer may still make: signing in and out, and their own account.
+VIEWER_MAY_POST = frozenset(
+    {
+        "login",
+        "login_code",
+        "login_recovery",
+        "logout",
+        "password_change",
+        "password_reset",
+        "password_reset_confirm",
+        "two_factor_setup",
+        "two_factor_regenerate",
+        "two_factor_disable",
+    }
+)
+
+
+# --- Roles ----------------------------------------------------------------------------------
+
+
+def membership_of(user) -> Membership | None:
+    """The user's membership of a practice, active or not. The login backend reads it with the
+    user (accounts.backends), so asking costs no query on a request."""
+    if not (user.is_authenticated and user.is_coach):
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def practice_of(user):
+    """The practice whose caseloads and figures the user reads, or None."""
+    membership = membership_of(user)
+    return membership.practice if membership is not None and membership.is_active else None
+
+
+def works_on_clients(user) -> bool:
+    """A coach or practice admin: opens, changes and adds clients."""
+    if not (user.is_authenticated and user.is_coach):
+        return False
+    membership = membership_of(user)
+    return membership is None or membership.coaches
+
+
+def is_viewer(user) -> bool:
+    membership = membership_of(user)
+    return membership is not None and membership.is_active and membership.is_viewer
+
+
+def is_practice_admin(user) -> bool:
+    membership = membership_of(user)
+    return membership is not None and membership.is_admin
+
+
+def reads_practice(user) -> bool:
+    """Admins and viewers: the practice home, every caseload of the practice."""
+    return is_practice_admin(user) or is_viewer(user)
+
+
+def may_make_unsafe_request(user, view_name: str | None) -> bool:
+    """Viewers read and change nothing; everyone else is scoped by the loaders below."""
+    return not is_viewer(user) or view_name in VIEWER_MAY_POST
+
+
+# --- Scopes ---------------------------------------------------------------------------------
+
+
+def _path(prefix: str, lookup: str) -> str:
+    return f"{prefix}__{lookup}" if prefix else lookup
+
+
+def caseload_scope(user, prefix: str = "") -> Q:
+    """A coach's caseload: clients they coach and clients shared with them."""
+    shared = ClientShare.objects.filter(coach=user).values("client_id")
+    return Q(**{_path(prefix, "coach"): user}) | Q(
+        **{_path(prefix, "in") if prefix else "pk__in": shared}
+    )
+
+
+def client_scope(user, prefix: str = "") -> Q | None:
+    """The clients a user may see, as a filter on the path `prefix` from a model to `Client`
+    ("" for Client itself). None: nothing."""
+    if not user.is_authenticated:
+        return None
+    if user.is_client:
+        return Q(**{_path(prefix, "user"): user})
+    membership = membership_of(user)
+    if membership is None:
+        return caseload_scope(user, prefix)
+    if not membership.is_active:
+        return None
+    if membership.role in (Membership.Role.ADMIN, Membership.Role.VIEWER):
+        return Q(**{_path(prefix, "coach__membership__practice_id"): membership.practice_id})
+    return caseload_scope(user, prefix)
+
+
+def library_scope(coach) -> Q:
+    """What a coach may use from a library (outreach templates, question banks): the built-ins
+    (no owner, no practice), their own, and their practice's."""
+    practices = Membership.objects.filter(user=coach, deactivated_at__isnull=True).values(
+        "practice_id"
+    )
+    return (
+        Q(owner__isnull=True, practice__isnull=True) | Q(owner=coach) | Q(practice_id__in=practices)
+    )
+
+
+def practice_coaches(practice):
+    """The users of a practice who can be given clients: its active admins and coaches."""
+    return User.objects.filter(
+        membership__practice=practice,
+        membership__deactivated_at__isnull=True,
+        membership__role__in=[Membership.Role.ADMIN, Membership.Role.COACH],
+        is_active=True,
+    ).order_by("name")
+
+
+EVERYONE = "all"
+
+
+def caseload_to_list(user, whose: str = ""):
+    """The clients a caseload page lists, and which list it is: "" for the user's own caseload
+    (their clients and those shared with them), EVERYONE for the whole practice, or a coach's
+    id as text. Only admins and viewers choose; a viewer, who has no caseload, starts with the
+    whole practice. An unknown choice falls back to the default."""
+    if not reads_practice(user):
+        return Client.objects.caseload_of(user), ""
+    practice_clients = Client.objects.visible_to(user)
+    if whose.isdigit() and practice_coaches_and_former(practice_of(user)).filter(pk=whose).exists():
+        return practice_clients.filter(coach_id=int(whose)), whose
+    if whose == EVERYONE or is_viewer(user):
+        return practice_clients, EVERYONE
+    return Client.objects.caseload_of(user), ""
+
+
+def practice_coaches_and_former(practice):
+    """Everyone who has or had a caseload in the practice, deactivated coaches included (their
+    archived clients stay with them until reassigned)."""
+    return User.objects.filter(
+        membership__practice=practice,
+        membership__role__in=[Membership.Role.ADMIN, Membership.Role.COACH],
+    ).order_by("name")
+
+
+def users_sharing_caseload(user) -> list[int]:
+    """Everyone whose pages may show what this user writes (the page cache's audience): the
+    members of their practice (admins and viewers see every caseload; a coach may share a
+    client with any other) and the portal logins of the practice's clients. For a client:
+    themselves, their coach and co-coaches, and their practice's members."""
+    if not user.is_authenticated:
+        return []
+    if user.is_client:
+        client = Client.objects.filter(user=user).first()
+        if client is None:
+            return [user.pk]
+        members = _members_around(client.coach_id)
+        shared = ClientShare.objects.filter(client=client).values_list("coach_id", flat=True)
+        return sorted({user.pk, client.coach_id, *members, *shared})
+    return audience_of_coaches([user.pk])
+
+
+def _members_around(coach_id) -> list[int]:
+    practice = Membership.objects.filter(user_id=coach_id).values("practice_id")
+    return list(
+        Membership.objects.filter(practice_id__in=practice).values_list("user_id", flat=True)
+    )
+
+
+def audience_of_coaches(coach_ids) -> list[int]:
+    """The users whose pages show these coaches' caseloads: the coaches, every member of their
+    practices, and the portal logins of those practices' clients (and of the coaches' own
+    clients, for a coach without a practice)."""
+    coach_ids = set(coach_ids)
+    practices = Membership.objects.filter(user_id__in=coach_ids).values("practice_id")
+    members = set(
+        Membership.objects.filter(practice_id__in=practices).values_list("user_id", flat=True)
+    )
+    members |= coach_ids
+    shared_with = ClientShare.objects.filter(client__coach_id__in=members).values_list(
+        "coach_id", flat=True
+    )
+    members |= set(shared_with)
+    portal = Client.objects.filter(coach_id__in=members, user__isnull=False)
+    return sorted(members | set(portal.values_list("user_id", flat=True)))
+
+
+def audience_of_clients(client_ids) -> list[int]:
+    """For writes outside a request that know which clients they changed (the sweep)."""
+    coach_ids = Client.objects.filter(pk__in=client_ids).values_list("coach_id", flat=True)
+    return audience_of_coaches(coach_ids)
 
 
 def client_access_ended(client: Client) -> bool:
@@ -41,7 +243,27 @@ def _portal_client(user) -> Client | None:
 
 
 def require_coach(user) -> None:
+    """A coach or practice admin (not a viewer), else 404."""
+    if not works_on_clients(user):
+        raise Http404
+
+
+def require_member(user) -> None:
+    """Anyone on the coach side: a coach, a practice admin or a viewer, else 404."""
     if not (user.is_authenticated and user.is_coach):
+        raise Http404
+    membership = membership_of(user)
+    if membership is not None and not membership.is_active:
+        raise Http404
+
+
+def require_practice_reader(user) -> None:
+    if not reads_practice(user):
+        raise Http404
+
+
+def require_practice_admin(user) -> None:
+    if not is_practice_admin(user):
         raise Http404
 
 
@@ -50,16 +272,34 @@ def require_client(user) -> None:
         raise Http404
 
 
-def coach_required(view):
-    """Logged in (else to the login page) and a coach (else 404)."""
-
+def _requires(check, view):
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
-        require_coach(request.user)
+        check(request.user)
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def coach_required(view):
+    """Logged in (else to the login page) and a coach or practice admin (else 404)."""
+    return _requires(require_coach, view)
+
+
+def member_required(view):
+    """Logged in and on the coach side, viewers included: pages that read caseloads."""
+    return _requires(require_member, view)
+
+
+def practice_reader_required(view):
+    """Logged in and an admin or viewer of a practice: the practice's pages."""
+    return _requires(require_practice_reader, view)
+
+
+def practice_admin_required(view):
+    """Logged in and an admin of a practice: managing its coaches and libraries."""
+    return _requires(require_practice_admin, view)
 
 
 def client_required(view):
@@ -89,11 +329,33 @@ def get_client(user, pk) -> Client:
 
 
 def get_client_to_erase(user, pk) -> Client:
-    """A client the user may erase: only their own coach (`Client.coach`), archived or not.
-    Erasing cannot be undone, so this stays with the primary coach even where others may see
-    the client."""
+    """A client the user may erase: only their own coach (`Client.coach`) or an admin of their
+    practice, archived or not. Erasing cannot be undone, so a co-coach, who may see the client,
+    may not."""
     require_coach(user)
-    return get_object_or_404(Client.objects.for_coach(user), pk=pk)
+    clients = Client.objects.for_coach(user)
+    if is_practice_admin(user):
+        clients = Client.objects.filter(coach__membership__practice=practice_of(user))
+    return get_object_or_404(clients, pk=pk)
+
+
+def get_client_to_share(user, pk) -> Client:
+    """Sharing a client with a co-coach: their coach, or an admin of the practice."""
+    client = get_client_to_erase(user, pk)
+    if membership_of(client.coach) is None:
+        raise Http404  # a coach without a practice has no one to share with
+    return client
+
+
+def get_client_to_reassign(user, pk) -> Client:
+    """Reassigning and sharing a client is the practice admin's."""
+    require_practice_admin(user)
+    return get_object_or_404(
+        Client.objects.filter(coach__membership__practice=practice_of(user)).select_related(
+            "coach"
+        ),
+        pk=pk,
+    )
 
 
 def get_company(user, pk) -> Company:

@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     AuditEvent,
     Client,
+    ClientShare,
     Company,
     Contact,
     ContactImport,
@@ -141,3 +142,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ClientShare)
+class ClientShareAdmin(admin.ModelAdmin):
+    list_display = ["client", "coach", "shared_by", "created_at"]
+    search_fields = ["client__name", "coach__email", "coach__name"]
+    raw_id_fields = ["client", "coach", "shared_by"]
+    list_select_related = ["client", "coach", "shared_by"]

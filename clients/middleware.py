@@ -1,8 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
-from .access import ended_coaching
+from .access import ended_coaching, may_make_unsafe_request
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 
 class EndedCoachingMiddleware:
@@ -27,3 +30,23 @@ class EndedCoachingMiddleware:
             f"If you think this is a mistake, contact {coach.get_short_name()} at {coach.email}.",
         )
         return redirect("login")
+
+
+class ReadOnlyViewerMiddleware:
+    """Refuses (403) every unsafe request of a practice's viewer, for every view present and
+    future, except signing in and out and their own account (clients.access.VIEWER_MAY_POST).
+    A 403 here confirms nothing: the viewer may read what they tried to change."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in SAFE_METHODS:
+            return None
+        match = request.resolver_match
+        if not may_make_unsafe_request(request.user, match.view_name if match else None):
+            raise PermissionDenied("Viewers can read the practice's pages but not change them.")
+        return None

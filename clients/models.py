@@ -5,11 +5,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.timezone import localdate, now
 
+from accounts.models import Practice
 from accounts.timezones import validate_timezone
 
 
 class VisibleToQuerySet(models.QuerySet):
-    """Scopes rows to what a user may see: a coach their own clients' rows, a client their own.
+    """Scopes rows to what a user may see, by the rules of clients.access.client_scope.
 
     `client_path` is the lookup from the model to its `Client` ("" for Client itself).
     """
@@ -17,17 +18,22 @@ class VisibleToQuerySet(models.QuerySet):
     client_path = ""
 
     def visible_to(self, user):
-        prefix = f"{self.client_path}__" if self.client_path else ""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coach:
-            return self.filter(**{f"{prefix}coach": user})
-        return self.filter(**{f"{prefix}user": user})
+        from .access import client_scope  # access reads these models; the rule lives there
+
+        scope = client_scope(user, self.client_path)
+        return self.none() if scope is None else self.filter(scope)
 
 
 class ClientQuerySet(VisibleToQuerySet):
     def for_coach(self, coach):
+        """The clients this user is the coach of (`Client.coach`): the ones reminders name."""
         return self.filter(coach=coach)
+
+    def caseload_of(self, coach):
+        """The clients a coach works on: their own and those shared with them."""
+        from .access import caseload_scope
+
+        return self.filter(caseload_scope(coach))
 
 
 class Client(models.Model):
@@ -97,6 +103,33 @@ class Client(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.status == self.Status.ARCHIVED
+
+
+class ClientShare(models.Model):
+    """A client shared with a second coach of the same practice (a co-coach), who sees and
+    works on the client as their coach does. The client's coach stays the one reminders name."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="shares")
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="shared_clients",
+        limit_choices_to={"role": "coach"},
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "coach"], name="client_share_unique"),
+        ]
+        indexes = [models.Index(fields=["coach", "client"])]
+
+    def __str__(self):
+        return f"{self.client} shared with {self.coach}"
 
 
 class CompanyQuerySet(VisibleToQuerySet):
@@ -340,8 +373,10 @@ class Touch(models.Model):
 
 class OutreachTemplateQuerySet(models.QuerySet):
     def usable_by(self, coach):
-        """Built-in templates (no owner) and the coach's own."""
-        return self.filter(Q(owner__isnull=True) | Q(owner=coach))
+        """Built-in templates, the coach's own and their practice's library."""
+        from .access import library_scope
+
+        return self.filter(library_scope(coach))
 
 
 class OutreachTemplate(models.Model):
@@ -356,6 +391,14 @@ class OutreachTemplate(models.Model):
         related_name="outreach_templates",
         help_text="Empty for the built-in templates, which coaches copy rather than edit.",
     )
+    practice = models.ForeignKey(
+        Practice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outreach_templates",
+        help_text="Set for the practice's library: every coach uses it, its admins edit it.",
+    )
     name = models.CharField(max_length=120)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
@@ -366,13 +409,20 @@ class OutreachTemplate(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=True) | Q(practice__isnull=True),
+                name="outreach_template_one_owner",
+                violation_error_message="A template belongs to a coach or a practice, not both.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
     @property
     def is_builtin(self) -> bool:
-        return self.owner_id is None
+        return self.owner_id is None and self.practice_id is None
 
 
 class Invitation(models.Model):
@@ -466,6 +516,9 @@ class AuditEvent(models.Model):
 
     class Action(models.TextChoices):
         CLIENT_ERASED = "client_erased", "Client erased"
+        CLIENT_REASSIGNED = "client_reassigned", "Client reassigned to another coach"
+        CLIENT_SHARED = "client_shared", "Client shared with a co-coach"
+        CLIENT_UNSHARED = "client_unshared", "Client no longer shared with a co-coach"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -473,7 +526,7 @@ class AuditEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The coach who did it.",
+        help_text="The coach or admin who did it.",
     )
     action = models.CharField(max_length=30, choices=Action.choices)
     client_number = models.PositiveBigIntegerField(

@@ -41,17 +41,22 @@ def _latest_touch_at(**outer):
     )
 
 
-def caseload(coach, *, search: str = "", archived: bool = False) -> QuerySet[Client]:
-    """The coach's clients with their contacts counted by stage and their last activity."""
-    clients = Client.objects.for_coach(coach).filter(
-        status=Client.Status.ARCHIVED if archived else Client.Status.ACTIVE
-    )
+def caseload(
+    clients: QuerySet[Client], *, search: str = "", archived: bool = False
+) -> QuerySet[Client]:
+    """These clients (a coach's caseload, or a practice's) with their contacts counted by stage
+    and their last activity."""
+    clients = clients.filter(status=Client.Status.ARCHIVED if archived else Client.Status.ACTIVE)
     if search:
         clients = clients.filter(Q(name__icontains=search) | Q(email__icontains=search))
-    return clients.annotate(
-        **_stage_count_subqueries(),
-        last_touch_at=_latest_touch_at(contact__client=OuterRef("pk")),
-    ).order_by("name")
+    return (
+        clients.annotate(
+            **_stage_count_subqueries(),
+            last_touch_at=_latest_touch_at(contact__client=OuterRef("pk")),
+        )
+        .select_related("coach")
+        .order_by("name")
+    )
 
 
 def with_last_activity(clients) -> list[Client]:

@@ -2,14 +2,16 @@
 moves happen here and nowhere else."""
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.timezone import now
 
 from accounts.throttling import login_records_delete
 
-from .models import AuditEvent, Client, Company, Contact, Opportunity, Touch
+from .models import AuditEvent, Client, ClientShare, Company, Contact, Opportunity, Touch
 
 
 def client_create(*, coach, name, email, timezone, goal="", target_roles="") -> Client:
@@ -69,6 +71,78 @@ def client_erase(*, client: Client, by) -> AuditEvent:
     event.full_clean()
     event.save()
     return event
+
+
+def _audit(*, by, action, client: Client) -> None:
+    event = AuditEvent(actor=by, action=action, client_number=client.pk)
+    event.full_clean()
+    event.save()
+
+
+def _check_same_practice(client: Client, coach) -> None:
+    """`coach` must be an active admin or coach of the practice of the client's coach."""
+    from .access import practice_coaches, practice_of
+
+    practice = practice_of(client.coach)
+    if practice is None or not practice_coaches(practice).filter(pk=coach.pk).exists():
+        raise ValidationError(f"{coach.name} is not an active coach of this practice.")
+
+
+@transaction.atomic
+def client_reassign(*, client: Client, to_coach, by) -> Client:
+    """Makes `to_coach` the client's coach. Everything recorded about the client stays (it
+    hangs off the client, not the coach), and so does the client's login. From now on the
+    client's reminders name the new coach (Reply-To), and the coach's emails about the client
+    (overdue notices, the digest) go to them: every one of those reads `Client.coach` when it is
+    made. A co-coach who becomes the coach is no longer a co-coach; the old coach keeps nothing.
+    The client is told by email, once the change is committed."""
+    client = Client.objects.select_for_update().select_related("coach").get(pk=client.pk)
+    if client.coach_id == to_coach.pk:
+        raise ValidationError(f"{to_coach.name} is already {client.name}’s coach.")
+    _check_same_practice(client, to_coach)
+    if Client.objects.filter(coach=to_coach, email=client.email).exists():
+        raise ValidationError(
+            f"{to_coach.name} already has a client with the address {client.email}."
+        )
+    previous = client.coach
+    client.coach = to_coach
+    client.save(update_fields=["coach", "updated_at"])
+    ClientShare.objects.filter(client=client, coach=to_coach).delete()
+    _audit(by=by, action=AuditEvent.Action.CLIENT_REASSIGNED, client=client)
+    transaction.on_commit(
+        partial(_send_new_coach_email, client_id=client.pk, previous_name=previous.name)
+    )
+    return client
+
+
+def _send_new_coach_email(*, client_id: int, previous_name: str) -> None:
+    from .emails import new_coach_email_send
+
+    client = Client.objects.select_related("coach").filter(pk=client_id).first()
+    if client is not None:
+        new_coach_email_send(client=client, previous_name=previous_name)
+
+
+@transaction.atomic
+def client_share(*, client: Client, coach, by) -> ClientShare:
+    """Lets a second coach of the practice see and work on the client, as their coach does."""
+    if client.coach_id == coach.pk:
+        raise ValidationError(f"{coach.name} is {client.name}’s coach already.")
+    _check_same_practice(client, coach)
+    share, created = ClientShare.objects.get_or_create(
+        client=client, coach=coach, defaults={"shared_by": by}
+    )
+    if not created:
+        raise ValidationError(f"{client.name} is already shared with {coach.name}.")
+    _audit(by=by, action=AuditEvent.Action.CLIENT_SHARED, client=client)
+    return share
+
+
+@transaction.atomic
+def client_unshare(*, share: ClientShare, by) -> None:
+    client = share.client
+    share.delete()
+    _audit(by=by, action=AuditEvent.Action.CLIENT_UNSHARED, client=client)
 
 
 def company_get_or_create(*, client: Client, name: str) -> Company:

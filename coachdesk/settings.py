@@ -97,7 +97,10 @@ INSTALLED_APPS = [
     "clients",
     "interviews",
     "reminders",
+    "practices",
     "dashboard",
+    # At the bottom of the dependency chain: imports nothing of ours (pagecache/pages.py).
+    "pagecache",
     # Last: the project package holds cross-app commands (seed_demo) and sits above every app.
     "coachdesk",
 ]
@@ -124,8 +127,11 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     # An archived client's session ends on their next request (clients/access.py).
     "clients.middleware.EndedCoachingMiddleware",
-    # Drops a caseload's cached pages after any write to it (clients/pagecache.py).
-    "clients.pagecache.PageCacheMiddleware",
+    # A practice's viewers read and change nothing: their unsafe requests are refused here,
+    # whatever the view (clients/access.py decides).
+    "clients.middleware.ReadOnlyViewerMiddleware",
+    # Drops a caseload's cached pages after any write to it (pagecache/pages.py).
+    "pagecache.pages.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Login throttling: last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
@@ -153,6 +159,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "clients.context_processors.practice_roles",
             ],
         },
     },
@@ -300,8 +307,14 @@ CACHES = {
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # How long a user's rendered page may be served again when nothing in their caseload has been
-# written since (clients/pagecache.py); only what time alone changes can be this old. 0: off.
+# written since (pagecache/pages.py); only what time alone changes can be this old. 0: off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# Who sees what a user writes, so that their write drops those users' pages: the page cache
+# asks this function (the access rules' home) and knows nothing of caseloads itself.
+PAGE_CACHE_AUDIENCE = "clients.access.users_sharing_caseload"
+# The coach and client homes' funnel and weekly chart are kept this long per user and day, and
+# dropped with the user's pages on every write they can see (dashboard.views.cached_summary).
+HOME_SUMMARY_SECONDS = env.int("HOME_SUMMARY_SECONDS", default=300)
 
 # --- Celery --------------------------------------------------------------------------------
 if REDIS_URL:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
     path("", include("dashboard.urls")),
+    path("", include("practices.urls")),
     path("", include("clients.urls")),
     path("", include("interviews.urls")),
     path("", include("reminders.urls")),

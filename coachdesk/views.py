@@ -4,12 +4,16 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from clients.access import is_viewer
+
 from .readiness import readiness_report
 
 
 @login_required
 def home(request):
     """Each role lands on its own home page after login."""
+    if is_viewer(request.user):
+        return redirect("dashboard:practice_home")
     if request.user.is_coach:
         return redirect("dashboard:coach_home")
     return redirect("dashboard:client_home")

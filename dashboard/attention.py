@@ -97,11 +97,11 @@ class Attention:
 
 def attention_for(coach, now: datetime | None = None) -> Attention:
     now = now or timezone.now()
-    clients = Client.objects.filter(coach=coach, status=Client.Status.ACTIVE)
+    clients = Client.objects.caseload_of(coach).filter(status=Client.Status.ACTIVE)
     found = sorted(
         [
             overdue_thank_yous(clients, now),
-            failed_reminders(coach, now),
+            failed_reminders(clients, now),
             *interviews_soon(coach, clients, now),
             *stalled_follow_ups(clients, now),
             quiet_clients(clients, now),
@@ -161,10 +161,10 @@ def overdue_thank_yous(clients, now) -> Found:
     return _found(OVERDUE_THANK_YOU, rows, to_item)
 
 
-def failed_reminders(coach, now) -> Found:
+def failed_reminders(clients, now) -> Found:
     """Failed in the last 30 days, oldest first, like every rule of the list (by `when`)."""
     failed = Reminder.objects.filter(
-        client__coach=coach,
+        client__in=clients,
         status=Reminder.Status.FAILED,
         due_at__gte=now - FAILED_LISTED_FOR,
     ).select_related("client", "contact")

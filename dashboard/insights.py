@@ -149,4 +149,5 @@ def _as_date(value) -> date:
 
 
 def caseload_clients(coach):
-    return Client.objects.filter(coach=coach, status=Client.Status.ACTIVE)
+    """The active clients a coach works on: their own and those shared with them."""
+    return Client.objects.caseload_of(coach).filter(status=Client.Status.ACTIVE)

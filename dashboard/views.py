@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import FileResponse, HttpResponse
@@ -6,10 +7,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from clients import selectors as client_selectors
-from clients.access import client_profile_for, client_required, coach_required, get_client
+from clients.access import (
+    client_profile_for,
+    client_required,
+    coach_required,
+    get_client,
+    practice_reader_required,
+)
 from clients.models import Client
-from clients.pagecache import cached_page, generation
 from interviews.models import Interview
+from pagecache.pages import cached_page, generation
 
 from . import data_export, exports
 from .attention import attention_for
@@ -41,19 +48,22 @@ def coach_home(request):
             "n_clients": clients.count(),
             "funnel": summary["funnel"],
             "chart": activity_chart(summary["weeks"]),
+            "page_cache_seconds": settings.PAGE_CACHE_SECONDS,
+            "summary_seconds": settings.HOME_SUMMARY_SECONDS,
         },
     )
 
 
-SUMMARY_SECONDS = 300
-
-
 def cached_summary(name: str, user, compute):
     """The homes' funnel and chart cost the most SQL on a large caseload, so they are cached
-    for five minutes per user and day, and dropped with the user's pages whenever they, their
-    coach or their clients write something (the key carries clients.pagecache.generation)."""
+    for HOME_SUMMARY_SECONDS per user and day, and dropped with the user's pages whenever
+    anyone who shares their caseload writes something (the key carries
+    pagecache.pages.generation). With 0 they are computed on every request."""
+    seconds = settings.HOME_SUMMARY_SECONDS
+    if not seconds:
+        return compute()
     key = f"dashboard:{name}:{user.pk}:{timezone.localdate().isoformat()}:{generation(user.pk)}"
-    return cache.get_or_set(key, compute, SUMMARY_SECONDS)
+    return cache.get_or_set(key, compute, seconds)
 
 
 def cached_caseload_summary(coach, clients) -> dict:
@@ -65,6 +75,12 @@ def cached_caseload_summary(coach, clients) -> dict:
             "weeks": weekly_activity(clients),
         },
     )
+
+
+@practice_reader_required
+def practice_home(request):
+    """The practice's coaches and figures, for its admins and viewers."""
+    return render(request, "dashboard/practice_home.html", {})
 
 
 @coach_required

@@ -5,13 +5,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from accounts.models import Practice
+from clients.access import library_scope
 from clients.models import Client, Contact, VisibleToQuerySet
 
 
 class QuestionBankQuerySet(models.QuerySet):
     def usable_by(self, coach):
-        """Built-in banks (no owner) and the coach's own."""
-        return self.filter(Q(owner__isnull=True) | Q(owner=coach))
+        """Built-in banks, the coach's own and their practice's library."""
+        return self.filter(library_scope(coach))
 
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -27,6 +29,14 @@ class QuestionBank(models.Model):
         null=True,
         blank=True,
         related_name="question_banks",
+    )
+    practice = models.ForeignKey(
+        Practice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="question_banks",
+        help_text="Set for the practice's library: every coach uses it, its admins edit it.",
     )
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
@@ -46,13 +56,20 @@ class QuestionBank(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=True) | Q(practice__isnull=True),
+                name="question_bank_one_owner",
+                violation_error_message="A bank belongs to a coach or to a practice, not both.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
     @property
     def is_builtin(self) -> bool:
-        return self.owner_id is None
+        return self.owner_id is None and self.practice_id is None
 
     @property
     def is_archived(self) -> bool:

@@ -2,8 +2,9 @@ import logging
 
 from celery import shared_task
 
-from clients.pagecache import invalidate_caseloads
+from clients.access import audience_of_clients, audience_of_coaches
 from coachdesk.readiness import SWEEP_TASK, heartbeat_record
+from pagecache.pages import invalidate_users
 
 from .sweep import run_sweep
 
@@ -26,7 +27,14 @@ def sweep() -> dict:
     heartbeat_record(task=SWEEP_TASK)
     # Reminder outcomes and closed contacts show on those caseloads' pages; nobody else's
     # cached pages are dropped.
-    invalidate_caseloads(clients=result.clients_changed, coaches=result.coaches_changed)
+    invalidate_users(
+        sorted(
+            {
+                *audience_of_clients(result.clients_changed),
+                *audience_of_coaches(result.coaches_changed),
+            }
+        )
+    )
     if result.failed:
         # Counted, not listed: the reasons are on each Reminder (status "failed", last error),
         # and an SMTP error can quote a recipient's address.

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import Membership, Practice, User
 from clients.models import Client, Company, Contact, OutreachTemplate, Touch
 from interviews.models import Interview
 
@@ -25,9 +25,33 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
+class PracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Practice
+
+    name = factory.Sequence(lambda n: f"Practice {n}")
+    timezone = "UTC"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    practice = factory.SubFactory(PracticeFactory)
+    user = factory.SubFactory("tests.factories.CoachFactory", membership=None)
+    role = Membership.Role.COACH
+
+
 class CoachFactory(UserFactory):
+    """A coach as the practices migration leaves every coach: the admin of a practice of one.
+    `CoachFactory(membership=None)` is a coach without one; `CoachFactory(membership__practice=p,
+    membership__role="coach")` joins a practice."""
+
     role = User.Role.COACH
     email = factory.Sequence(lambda n: f"coach{n}@example.com")
+    membership = factory.RelatedFactory(
+        MembershipFactory, factory_related_name="user", role=Membership.Role.ADMIN
+    )
 
 
 class ClientUserFactory(UserFactory):

@@ -47,6 +47,8 @@ PUBLIC = {
 # Pages without an object in the URL that belong to one role only.
 COACH_ONLY = {
     "dashboard:coach_home",
+    "dashboard:practice_home",
+    "practices:team",
     "dashboard:caseload_insights",
     "clients:caseload",
     "clients:client_create",

@@ -5,22 +5,33 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from pagecache.pages import cached_page
+
 from .. import selectors, services
-from ..access import coach_required, get_client, get_client_to_erase
+from ..access import (
+    caseload_to_list,
+    coach_required,
+    get_client,
+    get_client_to_erase,
+    member_required,
+    practice_coaches_and_former,
+    practice_of,
+    reads_practice,
+)
 from ..forms import ClientEraseForm, ClientForm
 from ..invitations import invitation_latest
 from ..models import Client
-from ..pagecache import cached_page
 
 PAGE_SIZE = 25
 
 
-@coach_required
+@member_required
 @cached_page
 def caseload(request):
     search = request.GET.get("q", "").strip()
     archived = request.GET.get("archived") == "1"
-    rows = selectors.caseload(request.user, search=search, archived=archived)
+    clients, whose = caseload_to_list(request.user, request.GET.get("coach", ""))
+    rows = selectors.caseload(clients, search=search, archived=archived)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_last_activity(page.object_list)
     return render(
@@ -31,6 +42,12 @@ def caseload(request):
             "search": search,
             "archived": archived,
             "stages": selectors.FUNNEL_STAGES,
+            "whose": whose,
+            "coaches": (
+                practice_coaches_and_former(practice_of(request.user))
+                if reads_practice(request.user)
+                else None
+            ),
         },
     )
 
@@ -64,7 +81,7 @@ def client_edit(request, client_pk):
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
-@coach_required
+@member_required
 @cached_page
 def client_detail(request, client_pk):
     client = get_client(request.user, client_pk)

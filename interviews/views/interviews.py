@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clients.access import get_client, require_coach
-from clients.pagecache import cached_page
+from pagecache.pages import cached_page
 
 from .. import scheduling, selectors
 from ..access import get_chosen_question, get_interview

@@ -13,7 +13,7 @@ class SweepResult:
     closed_no_response: int = 0
     errors: list[str] = field(default_factory=list)
     # Whose pages may show what this sweep changed (reminder outcomes, closed contacts): the
-    # task drops their cached pages (clients/pagecache.py).
+    # task drops their cached pages (pagecache/pages.py).
     clients_changed: set[int] = field(default_factory=set)
     coaches_changed: set[int] = field(default_factory=set)
 

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(params=[0, 60], ids=["rendered", "page-cache"])
 def page_cache(request, settings):
     """Once as the tests usually run, once with pages served from the per-user page cache
-    (clients/pagecache.py), as in production: its forms must work and a write must show."""
+    (pagecache/pages.py), as in production: its forms must work and a write must show."""
     settings.PAGE_CACHE_SECONDS = request.param
     if request.param:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

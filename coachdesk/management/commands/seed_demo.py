@@ -5,10 +5,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clients.models import Client
-from clients.pagecache import invalidate_all
 from coachdesk.demo.interviews import seed_interviews
 from coachdesk.demo.reminders import seed_reminders
 from coachdesk.demo.workspace import seed_workspace
+from pagecache.pages import invalidate_all
 
 DEMO_PASSWORD = "coachdesk-demo"
 

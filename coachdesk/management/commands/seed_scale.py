@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from accounts.timezones import NonExistentLocalTime, local_to_utc
 from clients.models import Client, Company, Contact, Touch
-from clients.pagecache import invalidate_all
 from interviews.models import Debrief, Interview, InterviewQuestion, Question, QuestionBank
+from pagecache.pages import invalidate_all
 from reminders import rules
 from reminders.identity import Occasion
 from reminders.models import Reminder

@@ -1,4 +1,4 @@
-"""The per-user page cache (clients/pagecache.py): served again only while nothing changed."""
+"""The per-user page cache (pagecache/pages.py): served again only while nothing changed."""
 
 import re
 

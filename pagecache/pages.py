@@ -8,14 +8,15 @@ path, so nobody else can ever be served it and its form tokens stay valid.
 
 What keeps it honest:
 
-- Every write to a caseload arrives as a POST (or another unsafe method) from its coach, one of
-  their clients, or staff in the admin. `PageCacheMiddleware` then changes the generation of
-  every user who may see it (the coach and the clients who log in; or everyone, for the admin
-  and for anonymous writes), and every page rendered before that write stops matching. A coach
-  who saves something and is sent back to the page sees the change at once, and so does their
-  client.
-- Writes without a request call `invalidate_caseloads()` (the reminder sweep, which knows
-  whose reminders and contacts it changed) or `invalidate_all()` (management commands).
+- Every write to a caseload arrives as a POST (or another unsafe method) from a coach, a client,
+  or staff in the admin. `PageCacheMiddleware` then changes the generation of every user who may
+  see it, and every page rendered before that write stops matching. Who that is, is not this
+  app's to know: it asks the function named by the PAGE_CACHE_AUDIENCE setting
+  (clients.access.users_sharing_caseload), and drops everyone's pages for the admin and for
+  anonymous writes. A coach who saves something and is sent back to the page sees the change at
+  once, and so does their client.
+- Writes without a request call `invalidate_users()` with the audience of what they changed (the
+  reminder sweep) or `invalidate_all()` (management commands).
 - The generations are read before the view runs: a write that lands while a page renders
   leaves that page stale-stamped, so it is not served again.
 - What only time changes ("interview today", "overdue by 49 h") is at most PAGE_CACHE_SECONDS
@@ -32,8 +33,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
-
-from .models import Client
+from django.utils.module_loading import import_string
 
 ALL = "pagecache:gen:all"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
@@ -58,32 +58,15 @@ def _page_key(user_id, csrf_cookie: str, path: str) -> str:
     return f"pagecache:page:{user_id}:{digest}"
 
 
-def users_sharing_caseload(user) -> list[int]:
-    """Everyone whose pages may show what this user writes: a coach and the clients of their
-    caseload who log in; for a client, themselves and their coach."""
-    if user.is_coach:
-        clients = Client.objects.filter(coach=user, user__isnull=False)
-        return [user.pk, *clients.values_list("user_id", flat=True)]
-    if user.is_client:
-        coach_ids = Client.objects.filter(user=user).values_list("coach_id", flat=True)
-        return [user.pk, *coach_ids]
-    return [user.pk]
+def audience(user) -> list[int]:
+    """The users whose pages may show what this user writes (PAGE_CACHE_AUDIENCE)."""
+    return import_string(settings.PAGE_CACHE_AUDIENCE)(user)
 
 
 def invalidate_users(user_ids) -> None:
-    cache.set_many({_user_key(user_id): uuid.uuid4().hex for user_id in user_ids}, None)
-
-
-def invalidate_caseloads(*, clients=(), coaches=()) -> None:
-    """For writes made outside a request that know whose data they changed (the reminder
-    sweep): the pages of those clients' coaches and of everyone on those caseloads."""
-    coach_ids = set(coaches)
-    if clients:
-        coach_ids.update(Client.objects.filter(pk__in=clients).values_list("coach_id", flat=True))
-    if not coach_ids:
+    if not user_ids:
         return
-    portal_users = Client.objects.filter(coach__in=coach_ids, user__isnull=False)
-    invalidate_users([*coach_ids, *portal_users.values_list("user_id", flat=True)])
+    cache.set_many({_user_key(user_id): uuid.uuid4().hex for user_id in user_ids}, None)
 
 
 def invalidate_all() -> None:
@@ -169,5 +152,5 @@ class PageCacheMiddleware:
                 # touch any caseload.
                 invalidate_all()
             else:
-                invalidate_users(users_sharing_caseload(user))
+                invalidate_users(audience(user))
         return response

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "practices"
+
+urlpatterns = [
+    path("practice/team/", views.team, name="team"),
+]
