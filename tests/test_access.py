@@ -14,8 +14,10 @@ from tests.factories import (
     CompanyFactory,
     ContactFactory,
     InterviewFactory,
+    MembershipFactory,
     OutreachTemplateFactory,
     PortalClientFactory,
+    PracticeInvitationFactory,
     QuestionBankFactory,
     QuestionFactory,
     TouchFactory,
@@ -37,6 +39,7 @@ PUBLIC = {
     "login_code",  # the login's second step: the account is the one the password step found
     "login_recovery",
     "clients:invitation_accept",
+    "practices:invitation_accept",  # joining a practice: the signed token is the check
     "interviews:calendar_feed",  # the secret token in the URL is the access check
     # One-click links in reminder emails: the signature is the check.
     "reminders:action_thank_you_sent",
@@ -49,6 +52,7 @@ COACH_ONLY = {
     "dashboard:coach_home",
     "dashboard:practice_home",
     "practices:team",
+    "practices:settings",
     "dashboard:caseload_insights",
     "clients:caseload",
     "clients:client_create",
@@ -105,6 +109,9 @@ class World:
         self.contact_import = ContactImport.objects.create(
             client=self.client, uploaded_by=coach, filename="contacts.csv"
         )
+        # The first coach is the admin of their practice: a second member and an invitation.
+        self.membership = MembershipFactory(practice=coach.membership.practice)
+        self.practice_invitation = PracticeInvitationFactory(practice=coach.membership.practice)
 
 
 OWNED_BY_FIRST_COACH = {
@@ -118,6 +125,8 @@ OWNED_BY_FIRST_COACH = {
     "question_pk": lambda world: world.question.pk,
     "chosen_pk": lambda world: world.chosen_question.pk,
     "opportunity_pk": lambda world: world.opportunity.pk,
+    "membership_pk": lambda world: world.membership.pk,
+    "invitation_pk": lambda world: world.practice_invitation.pk,
     # Not objects: the verb in the URL.
     "direction": lambda world: "up",
     "action": lambda world: "complete",
