@@ -8,9 +8,10 @@ coach's caseload for it), or the URL named in PUBLIC with the reason it needs no
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clients.models import ContactImport, Opportunity
+from clients.models import ClientShare, ContactImport, Opportunity
 from interviews.models import InterviewQuestion
 from tests.factories import (
+    CoachFactory,
     CompanyFactory,
     ContactFactory,
     InterviewFactory,
@@ -105,6 +106,13 @@ class World:
         self.contact_import = ContactImport.objects.create(
             client=self.client, uploaded_by=coach, filename="contacts.csv"
         )
+        # The client shared with a second coach of the practice the first coach is admin of.
+        self.share = ClientShare.objects.create(
+            client=self.client,
+            coach=CoachFactory(
+                membership__practice=coach.membership.practice, membership__role="coach"
+            ),
+        )
 
 
 OWNED_BY_FIRST_COACH = {
@@ -118,6 +126,7 @@ OWNED_BY_FIRST_COACH = {
     "question_pk": lambda world: world.question.pk,
     "chosen_pk": lambda world: world.chosen_question.pk,
     "opportunity_pk": lambda world: world.opportunity.pk,
+    "share_pk": lambda world: world.share.pk,
     # Not objects: the verb in the URL.
     "direction": lambda world: "up",
     "action": lambda world: "complete",
