@@ -178,3 +178,15 @@ class OpportunityForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"kind": "What it led to"}
+
+
+class CoachChoiceForm(forms.Form):
+    """One coach of the practice, among `coaches` (clients.access says which)."""
+
+    coach = forms.ModelChoiceField(queryset=None, empty_label="Choose a coach")
+
+    def __init__(self, *args, coaches, label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = coaches
+        self.fields["coach"].label = label
+        self.fields["coach"].label_from_instance = lambda coach: f"{coach.name} ({coach.email})"
