@@ -401,6 +401,8 @@ def coaches_to_take_over(membership: Membership):
     """Who may be given a leaving member's clients: the practice's active admins and coaches,
     not the member themselves."""
     return practice_coaches(membership.practice).exclude(pk=membership.user_id)
+
+
 # --- Sharing and reassigning a client (practices.client_views) ------------------------------
 #
 # Who may do it is decided by get_client_to_share and get_client_to_reassign above, and get_share

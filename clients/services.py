@@ -1,6 +1,8 @@
 """Writes for clients, companies, contacts and touches. Views and other apps call these; stage
 moves happen here and nowhere else."""
 
+import logging
+import smtplib
 from collections.abc import Iterable
 from functools import partial
 
@@ -12,6 +14,8 @@ from django.utils.timezone import now
 from accounts.throttling import login_records_delete
 
 from .models import AuditEvent, Client, ClientShare, Company, Contact, Opportunity, Touch
+
+logger = logging.getLogger(__name__)
 
 
 def client_create(*, coach, name, email, timezone, goal="", target_roles="") -> Client:
@@ -121,11 +125,18 @@ def client_reassign(*, client: Client, to_coach, by) -> Client:
 
 
 def _send_new_coach_email(*, client_id: int, previous_name: str) -> None:
+    """Runs after the reassignment is committed: a mail server that refuses the message must not
+    turn the saved reassignment into an error page (or stop the next client's email, when a
+    departing coach's clients are handed over together). The failure is logged as an error."""
     from .emails import new_coach_email_send
 
     client = Client.objects.select_related("coach").filter(pk=client_id).first()
-    if client is not None:
+    if client is None:
+        return
+    try:
         new_coach_email_send(client=client, previous_name=previous_name)
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not tell client %s who their new coach is", client_id)
 
 
 @transaction.atomic

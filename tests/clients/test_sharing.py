@@ -202,3 +202,24 @@ def test_sharing_is_offered_while_someone_is_left_to_share_with(coach, colleague
     offered = access.client_coaches_for(colleague, client)
     assert (offered.may_share, offered.may_unshare, offered.may_reassign) == (False, True, False)
     assert access.client_coaches_for(coach, client).may_reassign
+
+
+def test_a_mail_server_that_refuses_the_new_coach_email_leaves_the_reassignment_saved(
+    coach, colleague, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    import smtplib
+
+    from clients import emails
+
+    def refuse(**kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr(emails, "new_coach_email_send", refuse)
+    client = ClientFactory(coach=colleague)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.client_reassign(client=client, to_coach=coach, by=coach)
+
+    client.refresh_from_db()
+    assert client.coach == coach
+    assert "Could not tell client" in caplog.text
