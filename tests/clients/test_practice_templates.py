@@ -282,3 +282,23 @@ def test_the_list_shows_built_ins_then_the_library_then_the_coachs_own_with_empt
     )
     library_template.delete()
     assert "The library is empty" in as_user(team_admin).get(url("outreach_template_list")).text
+
+
+# Session, user, the templates with their rights; the practice's members only when its library
+# is empty.
+TEMPLATE_LIST_QUERIES = 4
+
+
+@pytest.mark.parametrize("n_templates", [1, 20])
+def test_the_template_list_query_count_is_flat(
+    as_user, team, team_coach, django_assert_max_num_queries, n_templates
+):
+    for _ in range(n_templates):
+        OutreachTemplateFactory(owner=None, practice=team)
+        OutreachTemplateFactory(owner=team_coach)
+    coach = as_user(team_coach)
+
+    with django_assert_max_num_queries(TEMPLATE_LIST_QUERIES):
+        page = coach.get(url("outreach_template_list"))
+
+    assert len(page.context["practice_templates"]) == n_templates

@@ -347,3 +347,23 @@ def test_the_bank_list_shows_built_ins_then_the_library_then_the_coachs_own(
         < page.index("Northside: tech switchers")
         < page.index("Tom: own bank")
     )
+
+
+# Session, user, the banks with their counts and rights; the practice's members only when its
+# library is empty.
+BANK_LIST_QUERIES = 4
+
+
+@pytest.mark.parametrize("n_banks", [1, 20])
+def test_the_bank_list_query_count_is_flat(
+    as_user, team, team_coach, django_assert_max_num_queries, n_banks
+):
+    for _ in range(n_banks):
+        QuestionFactory(bank=QuestionBankFactory(owner=None, practice=team))
+        QuestionBankFactory(owner=team_coach)
+    coach = as_user(team_coach)
+
+    with django_assert_max_num_queries(BANK_LIST_QUERIES):
+        page = coach.get(url("bank_list"))
+
+    assert len(page.context["practice_banks"]) == n_banks
