@@ -358,6 +358,14 @@ def get_client_to_reassign(user, pk) -> Client:
     )
 
 
+def get_client_to_export_all(user, pk) -> Client:
+    """The all-data export (the data-rights copy, private coach notes included in the coach's
+    copy) is for the client and those who work on them; a viewer reads the pages, not this."""
+    if is_viewer(user):
+        raise Http404
+    return get_client(user, pk)
+
+
 def get_company(user, pk) -> Company:
     return get_object_or_404(Company.objects.visible_to(user).select_related("client"), pk=pk)
 

@@ -12,6 +12,7 @@ from clients.access import (
     client_required,
     coach_required,
     get_client,
+    get_client_to_export_all,
     practice_reader_required,
 )
 from clients.models import Client
@@ -163,7 +164,7 @@ def export_interviews(request, client_pk):
 def export_all_data(request, client_pk):
     """Everything about the client as a zip: the coach's copy, or the client's own (without
     the coach's private notes)."""
-    client = get_client(request.user, client_pk)
+    client = get_client_to_export_all(request.user, client_pk)
     export = data_export.client_data_export(client=client, for_coach=request.user.is_coach)
     return FileResponse(
         export.file, as_attachment=True, filename=export.filename, content_type="application/zip"

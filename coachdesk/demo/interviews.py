@@ -32,6 +32,7 @@ INTERVIEWS = [
     ("client2@example.com", "Julia Rossi", "no_show", -24 * 18, "video", False, False),
     ("client2@example.com", "Julia Rossi", "completed", -24 * 14, "video", True, False),
     ("client2@example.com", "Victor Ramos", "scheduled", 26, "in_person", False, False),
+    ("client3@example.com", "Aoife Byrne", "scheduled", 24 * 3, "video", False, False),
 ]
 
 LOGISTICS = {
