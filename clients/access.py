@@ -377,6 +377,31 @@ def get_contact(user, pk) -> Contact:
     )
 
 
+# --- Practice team (practices app) ----------------------------------------------------------
+# The team pages' objects: only an admin of the practice may open a member or an invitation,
+# and only of their own practice; anyone else (another practice's admin included) gets 404.
+
+
+def get_membership(user, pk) -> Membership:
+    """A member of the admin's practice, active or deactivated."""
+    require_practice_admin(user)
+    members = practice_of(user).memberships.select_related("user", "practice")
+    return get_object_or_404(members, pk=pk)
+
+
+def get_practice_invitation(user, pk):
+    """An invitation to the admin's practice (a PracticeInvitation), whatever its state."""
+    require_practice_admin(user)
+    invitations = practice_of(user).invitations.select_related("practice", "invited_by")
+    return get_object_or_404(invitations, pk=pk)
+
+
+def coaches_to_take_over(membership: Membership):
+    """Who may be given a leaving member's clients: the practice's active admins and coaches,
+    not the member themselves."""
+    return practice_coaches(membership.practice).exclude(pk=membership.user_id)
+
+
 # --- Libraries: who changes question banks and outreach templates ----------------------------
 #
 # Who may *use* a library item is `library_scope` above. Changing one is narrower: a coach changes

@@ -80,10 +80,13 @@ def _audit(*, by, action, client: Client) -> None:
 
 
 def _check_same_practice(client: Client, coach) -> None:
-    """`coach` must be an active admin or coach of the practice of the client's coach."""
-    from .access import practice_coaches, practice_of
+    """`coach` must be an active admin or coach of the practice of the client's coach. The
+    client's coach may have left (a deactivated member keeps their archived clients until an
+    admin gives them to someone else), so their membership counts whether active or not."""
+    from .access import membership_of, practice_coaches
 
-    practice = practice_of(client.coach)
+    membership = membership_of(client.coach)
+    practice = membership.practice if membership is not None else None
     if practice is None or not practice_coaches(practice).filter(pk=coach.pk).exists():
         raise ValidationError(f"{coach.name} is not an active coach of this practice.")
 

@@ -6,4 +6,28 @@ app_name = "practices"
 
 urlpatterns = [
     path("practice/team/", views.team, name="team"),
+    path(
+        "practice/team/invitations/<int:invitation_pk>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "practice/team/invitations/<int:invitation_pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("practice/team/<int:membership_pk>/role/", views.member_role, name="member_role"),
+    path(
+        "practice/team/<int:membership_pk>/deactivate/",
+        views.member_deactivate,
+        name="member_deactivate",
+    ),
+    path(
+        "practice/team/<int:membership_pk>/reactivate/",
+        views.member_reactivate,
+        name="member_reactivate",
+    ),
+    path("practice/settings/", views.practice_settings, name="settings"),
+    # Public: the signed token is the credential (practices/invitations.py).
+    path("practice/join/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -179,3 +179,16 @@ class DebriefFactory(factory.django.DjangoModelFactory):
     advice = "Take a short course in SQL and ask for a shadowing day."
     fit = 4
     next_steps = "Write to the two people she suggested this week."
+
+
+# Practice invitations. Model named as an "app.Model" string so this block needs no import line.
+class PracticeInvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation to join a practice."""
+
+    class Meta:
+        model = "accounts.PracticeInvitation"
+
+    practice = factory.SubFactory(PracticeFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    name = factory.Faker("name")
+    role = "coach"

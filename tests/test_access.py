@@ -36,6 +36,7 @@ from tests.factories import (
     InterviewFactory,
     OutreachTemplateFactory,
     PortalClientFactory,
+    PracticeInvitationFactory,
     QuestionBankFactory,
     QuestionFactory,
     TouchFactory,
@@ -57,6 +58,7 @@ PUBLIC = {
     "login_code",  # the login's second step: the account is the one the password step found
     "login_recovery",
     "clients:invitation_accept",
+    "practices:invitation_accept",  # joining a practice: the signed token is the check
     "interviews:calendar_feed",  # the secret token in the URL is the access check
     # One-click links in reminder emails: the signature is the check.
     "reminders:action_thank_you_sent",
@@ -80,7 +82,7 @@ COACH_SIDE = {"clients:caseload"}
 # The practice's figures: its admins and viewers.
 PRACTICE_READERS = {"dashboard:practice_home"}
 # Running the practice: its admins only.
-PRACTICE_ADMINS = {"practices:team"}
+PRACTICE_ADMINS = {"practices:team", "practices:settings"}
 CLIENT_ONLY = {"dashboard:client_home", "reminders:reminder_preferences"}
 # The signed-in user's own account, whatever their role: these pages read and change only
 # request.user, so there is no one else's object to refuse; an anonymous visitor is sent to
@@ -100,7 +102,13 @@ LIBRARY_KWARGS = {"template_pk", "bank_pk", "question_pk"}  # a coach's own item
 # tests/interviews/test_practice_banks.py and tests/clients/test_practice_templates.py.
 MOVE_TO_LIBRARY = {"interviews:bank_move_to_practice", "clients:outreach_template_move_to_practice"}
 COACH_OR_ADMIN = {"clients:client_erase"}  # the client's coach and the practice's admins
-ADMIN_ONLY = set()  # the practice's admins
+ADMIN_ONLY = {  # the practice's admins
+    "practices:member_role",
+    "practices:member_deactivate",
+    "practices:member_reactivate",
+    "practices:invitation_resend",
+    "practices:invitation_revoke",
+}
 # Not for viewers: the all-data export (the data-rights copy) and pages that exist to change
 # something (a viewer reads the pages that show it instead).
 NOT_FOR_VIEWERS = {"dashboard:export_all_data"}
@@ -181,6 +189,9 @@ class World:
         self.contact_import = ContactImport.objects.create(
             client=self.client, uploaded_by=coach, filename="contacts.csv"
         )
+        # The team pages' objects: a member of the practice and an invitation to it.
+        self.membership = self.colleague.membership
+        self.practice_invitation = PracticeInvitationFactory(practice=self.practice)
 
     def user(self, role):
         return {
@@ -217,6 +228,8 @@ OBJECTS = {
     "question_pk": lambda world: world.question.pk,
     "chosen_pk": lambda world: world.chosen_question.pk,
     "opportunity_pk": lambda world: world.opportunity.pk,
+    "membership_pk": lambda world: world.membership.pk,
+    "invitation_pk": lambda world: world.practice_invitation.pk,
     # Not objects: the verb in the URL.
     "direction": lambda world: "up",
     "action": lambda world: "complete",
