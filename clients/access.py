@@ -13,6 +13,7 @@ would confirm the object exists. The scoping itself is `client_scope` below, whi
 coach without a membership (made in the shell) is a coach of their own caseload.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -400,6 +401,98 @@ def coaches_to_take_over(membership: Membership):
     """Who may be given a leaving member's clients: the practice's active admins and coaches,
     not the member themselves."""
     return practice_coaches(membership.practice).exclude(pk=membership.user_id)
+
+
+# --- Sharing and reassigning a client (practices.client_views) ------------------------------
+#
+# Who may do it is decided by get_client_to_share and get_client_to_reassign above, and get_share
+# below; the client page asks the same questions of a client it has loaded (ClientCoaches).
+
+
+def practice_of_client(client: Client):
+    """The practice of the client's coach, even one deactivated since (their clients wait
+    there to be reassigned), or None for a coach without one."""
+    membership = membership_of(client.coach)
+    return membership.practice if membership is not None else None
+
+
+def coaches_to_reassign_to(client: Client):
+    """Who can become the client's coach: the practice's other active admins and coaches."""
+    practice = practice_of_client(client)
+    if practice is None:
+        return User.objects.none()
+    return practice_coaches(practice).exclude(pk=client.coach_id)
+
+
+def coaches_to_share_with(client: Client):
+    """Who can become a co-coach: the practice's active admins and coaches other than the
+    client's coach and their co-coaches."""
+    return coaches_to_reassign_to(client).exclude(
+        pk__in=ClientShare.objects.filter(client=client).values("coach_id")
+    )
+
+
+def get_share(user, client_pk, pk) -> ClientShare:
+    """A co-coach's share of a client the user may share (see get_client_to_share)."""
+    require_coach(user)
+    shares = ClientShare.objects.filter(
+        client_id=client_pk, client__coach__membership__isnull=False
+    )
+    if is_practice_admin(user):
+        shares = shares.filter(client__coach__membership__practice=practice_of(user))
+    else:
+        shares = shares.filter(client__coach=user)
+    return get_object_or_404(shares.select_related("client", "client__coach", "coach"), pk=pk)
+
+
+def may_share(user, client: Client) -> bool:
+    """For a client the user may see (get_client): whether get_client_to_share lets them in
+    too. Their own client if they are in a practice, or any client if they are its admin (an
+    admin sees only the practice's clients), so nothing about the client's coach is read."""
+    if membership_of(user) is None or not works_on_clients(user):
+        return False
+    return client.coach_id == user.pk or is_practice_admin(user)
+
+
+def may_reassign(user, client: Client) -> bool:
+    """For a client the user may see: whether get_client_to_reassign lets them in too."""
+    return is_practice_admin(user)
+
+
+@dataclass(frozen=True)
+class ClientCoaches:
+    """Who coaches a client, and which changes to that the user may make from the client page:
+    an action shows only when the user may take it and there is a coach to take it to (so a
+    solo coach, a practice of one, sees none)."""
+
+    coach: User
+    shares: list[ClientShare]  # the co-coaches, by name
+    may_unshare: bool
+    may_share: bool
+    may_reassign: bool
+
+    @property
+    def has_actions(self) -> bool:
+        return self.may_share or self.may_reassign or (self.may_unshare and bool(self.shares))
+
+
+def client_coaches_for(user, client: Client) -> ClientCoaches:
+    """For a client the user may see (get_client). Two queries: the co-coaches, and the
+    practice's coaches when the user may share or reassign."""
+    shares = list(client.shares.select_related("coach").order_by("coach__name", "pk"))
+    sharer, reassigner = may_share(user, client), may_reassign(user, client)
+    others = set()
+    if sharer or reassigner:
+        # The client's practice is the user's (may_share): read from the user, at no cost.
+        coaches = practice_coaches(membership_of(user).practice_id).exclude(pk=client.coach_id)
+        others = set(coaches.values_list("pk", flat=True))
+    return ClientCoaches(
+        coach=client.coach,
+        shares=shares,
+        may_unshare=sharer,
+        may_share=sharer and bool(others - {share.coach_id for share in shares}),
+        may_reassign=reassigner and bool(others),
+    )
 
 
 # --- Libraries: who changes question banks and outreach templates ----------------------------

@@ -180,6 +180,18 @@ class OpportunityForm(forms.ModelForm):
         labels = {"kind": "What it led to"}
 
 
+class CoachChoiceForm(forms.Form):
+    """One coach of the practice, among `coaches` (clients.access says which)."""
+
+    coach = forms.ModelChoiceField(queryset=None, empty_label="Choose a coach")
+
+    def __init__(self, *args, coaches, label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = coaches
+        self.fields["coach"].label = label
+        self.fields["coach"].label_from_instance = lambda coach: f"{coach.name} ({coach.email})"
+
+
 class LibraryAudienceMixin:
     """Adds "Who can use it" to the form that creates a library item (an outreach template, a
     question bank) for an admin who keeps their practice's library (`practice`). Without a

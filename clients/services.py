@@ -80,13 +80,12 @@ def _audit(*, by, action, client: Client) -> None:
 
 
 def _check_same_practice(client: Client, coach) -> None:
-    """`coach` must be an active admin or coach of the practice of the client's coach. The
-    client's coach may have left (a deactivated member keeps their archived clients until an
-    admin gives them to someone else), so their membership counts whether active or not."""
-    from .access import membership_of, practice_coaches
+    """`coach` must be an active admin or coach of the practice of the client's coach. That
+    practice is the coach's even once they are deactivated: moving the clients of a coach who
+    left is what reassigning is for."""
+    from .access import practice_coaches, practice_of_client
 
-    membership = membership_of(client.coach)
-    practice = membership.practice if membership is not None else None
+    practice = practice_of_client(client)
     if practice is None or not practice_coaches(practice).filter(pk=coach.pk).exists():
         raise ValidationError(f"{coach.name} is not an active coach of this practice.")
 
@@ -97,8 +96,9 @@ def client_reassign(*, client: Client, to_coach, by) -> Client:
     hangs off the client, not the coach), and so does the client's login. From now on the
     client's reminders name the new coach (Reply-To), and the coach's emails about the client
     (overdue notices, the digest) go to them: every one of those reads `Client.coach` when it is
-    made. A co-coach who becomes the coach is no longer a co-coach; the old coach keeps nothing.
-    The client is told by email, once the change is committed."""
+    made, or, for one recorded and not sent yet, when it is sent (reminders.sweep.delivery). A
+    co-coach who becomes the coach is no longer a co-coach; the old coach keeps nothing. An active
+    client is told by email, once the change is committed."""
     client = Client.objects.select_for_update().select_related("coach").get(pk=client.pk)
     if client.coach_id == to_coach.pk:
         raise ValidationError(f"{to_coach.name} is already {client.name}’s coach.")
@@ -112,9 +112,11 @@ def client_reassign(*, client: Client, to_coach, by) -> Client:
     client.save(update_fields=["coach", "updated_at"])
     ClientShare.objects.filter(client=client, coach=to_coach).delete()
     _audit(by=by, action=AuditEvent.Action.CLIENT_REASSIGNED, client=client)
-    transaction.on_commit(
-        partial(_send_new_coach_email, client_id=client.pk, previous_name=previous.name)
-    )
+    if not client.is_archived:
+        # An archived client is no longer coached: "your new coach" would be news of nothing.
+        transaction.on_commit(
+            partial(_send_new_coach_email, client_id=client.pk, previous_name=previous.name)
+        )
     return client
 
 

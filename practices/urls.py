@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .client_views import client_reassign, client_share, client_unshare
 
 app_name = "practices"
 
@@ -30,4 +31,12 @@ urlpatterns = [
     path("practice/settings/", views.practice_settings, name="settings"),
     # Public: the signed token is the credential (practices/invitations.py).
     path("practice/join/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # Moving and sharing a client between the practice's coaches (client_views.py)
+    path("clients/<int:client_pk>/reassign/", client_reassign, name="client_reassign"),
+    path("clients/<int:client_pk>/share/", client_share, name="client_share"),
+    path(
+        "clients/<int:client_pk>/shares/<int:share_pk>/stop/",
+        client_unshare,
+        name="client_unshare",
+    ),
 ]

@@ -39,6 +39,14 @@ def other_coach(db):
 
 
 @pytest.fixture
+def colleague(coach):
+    """A coach (not an admin) of the practice whose admin is `coach`."""
+    return CoachFactory(
+        name="Ana Lima", membership__practice=coach.membership.practice, membership__role="coach"
+    )
+
+
+@pytest.fixture
 def portal_client(coach):
     return PortalClientFactory(coach=coach, name="Priya Shah")
 

@@ -101,8 +101,10 @@ LIBRARY_KWARGS = {"template_pk", "bank_pk", "question_pk"}  # a coach's own item
 # plain coach's: everyone is refused here. The admin's positive control is in
 # tests/interviews/test_practice_banks.py and tests/clients/test_practice_templates.py.
 MOVE_TO_LIBRARY = {"interviews:bank_move_to_practice", "clients:outreach_template_move_to_practice"}
-COACH_OR_ADMIN = {"clients:client_erase"}  # the client's coach and the practice's admins
+# The client's coach and the practice's admins.
+COACH_OR_ADMIN = {"clients:client_erase", "practices:client_share", "practices:client_unshare"}
 ADMIN_ONLY = {  # the practice's admins
+    "practices:client_reassign",
     "practices:member_role",
     "practices:member_deactivate",
     "practices:member_reactivate",
@@ -172,7 +174,9 @@ class World:
         self.outsider_client = PortalClientFactory(coach=self.outsider_admin)
 
         self.client = PortalClientFactory(coach=coach)
-        ClientShare.objects.create(client=self.client, coach=self.co_coach, shared_by=coach)
+        self.share = ClientShare.objects.create(
+            client=self.client, coach=self.co_coach, shared_by=coach
+        )
         self.company = CompanyFactory(client=self.client)
         self.contact = ContactFactory(client=self.client, company=self.company)
         TouchFactory(contact=self.contact)
@@ -230,6 +234,7 @@ OBJECTS = {
     "opportunity_pk": lambda world: world.opportunity.pk,
     "membership_pk": lambda world: world.membership.pk,
     "invitation_pk": lambda world: world.practice_invitation.pk,
+    "share_pk": lambda world: world.share.pk,
     # Not objects: the verb in the URL.
     "direction": lambda world: "up",
     "action": lambda world: "complete",
