@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -493,3 +493,53 @@ def client_coaches_for(user, client: Client) -> ClientCoaches:
         may_share=sharer and bool(others - {share.coach_id for share in shares}),
         may_reassign=reassigner and bool(others),
     )
+
+
+# --- Libraries: who changes question banks and outreach templates ----------------------------
+#
+# Who may *use* a library item is `library_scope` above. Changing one is narrower: a coach changes
+# their own items, and an admin of a practice also keeps the practice's library (creates, edits,
+# archives and deletes its items, and moves their own items into it). Built-ins, with neither an
+# owner nor a practice, are nobody's to change: coaches copy them. Viewers change nothing.
+
+NOTHING = Q(pk__in=[])
+
+
+def practice_library_of(user):
+    """The practice whose library the user keeps, as its active admin, else None."""
+    return practice_of(user) if is_practice_admin(user) else None
+
+
+def library_editable_scope(user) -> Q:
+    """The library items (outreach templates, question banks) the user may change: their own,
+    plus their practice's if they are its admin."""
+    if not works_on_clients(user):
+        return NOTHING
+    practice = practice_library_of(user)
+    own = Q(owner=user)
+    return own if practice is None else own | Q(practice=practice)
+
+
+def library_movable_scope(user) -> Q:
+    """The items the user may move into their practice's library: their own, if they keep it.
+    A move hands the item to the practice; it is not the user's any more."""
+    if practice_library_of(user) is None:
+        return NOTHING
+    return Q(owner=user)
+
+
+def library_rights(user) -> dict:
+    """The two rules above as annotations, `editable` and `movable`, so that a page learns what
+    the user may do with each item in the query that loads it."""
+    return {
+        "editable": Case(
+            When(library_editable_scope(user), then=True),
+            default=False,
+            output_field=BooleanField(),
+        ),
+        "movable": Case(
+            When(library_movable_scope(user), then=True),
+            default=False,
+            output_field=BooleanField(),
+        ),
+    }

@@ -3,10 +3,12 @@
 from django import forms
 from django.db.models import Count, F
 
+from clients.forms import LibraryAudienceMixin
+
 from .models import Question, QuestionBank
 
 
-class QuestionBankForm(forms.ModelForm):
+class QuestionBankForm(LibraryAudienceMixin, forms.ModelForm):
     class Meta:
         model = QuestionBank
         fields = ["name", "description"]
@@ -60,7 +62,8 @@ class ClientBanksForm(forms.Form):
             QuestionBank.objects.usable_by(coach)
             .active()
             .annotate(n_questions=Count("questions"))
-            .order_by(F("owner").asc(nulls_first=True), "name")
+            # Built-ins first, then the practice's library, then the coach's own.
+            .order_by(F("owner").asc(nulls_first=True), F("practice").asc(nulls_first=True), "name")
         )
         field.label_from_instance = lambda bank: (
             f"{bank.name} (built-in)" if bank.is_builtin else bank.name

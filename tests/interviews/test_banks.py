@@ -544,6 +544,7 @@ OWN_BANK_URLS = [
     ("bank_copy", "bank"),
     ("bank_archive", "bank"),
     ("bank_unarchive", "bank"),
+    ("bank_move_to_practice", "bank"),
     ("bank_reorder", "bank"),
     ("question_create", "bank"),
     ("question_edit", "question"),
