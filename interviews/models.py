@@ -35,6 +35,16 @@ class QuestionBankQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
+    def builtin(self):
+        """The read-only banks every coach has (neither a coach's nor a practice's)."""
+        return self.filter(owner__isnull=True, practice__isnull=True)
+
+    def pool_choices_for(self, client):
+        """What a client's question pool may hold: the banks their coach may use, and the banks
+        in it already."""
+        in_pool = QuestionBank.clients.through.objects.filter(client=client).values("questionbank")
+        return self.filter(Q(library_scope(client.coach)) | Q(pk__in=in_pool))
+
 
 class QuestionBank(models.Model):
     """A set of questions to choose from. A bank is a coach's own (`owner`), in a practice's

@@ -180,10 +180,11 @@ def question_reorder(*, bank: QuestionBank, question_ids: list[int]) -> None:
 @transaction.atomic
 def banks_assign(*, client, banks) -> None:
     """Makes the client's question pool exactly `banks`: active banks that the client's coach
-    may use (built-in, their practice's or their own)."""
+    may use (built-in, their practice's or their own), or that are in the pool already (a
+    former coach's own bank stays until someone removes it)."""
     banks = list(banks)
     usable = set(
-        QuestionBank.objects.usable_by(client.coach)
+        QuestionBank.objects.pool_choices_for(client)
         .active()
         .filter(pk__in=[bank.pk for bank in banks])
         .values_list("pk", flat=True)

@@ -69,7 +69,7 @@ def demo_start(hours: int, timezone_name: str):
 
 
 def seed_interviews() -> None:
-    essentials = QuestionBank.objects.filter(owner__isnull=True).order_by("pk").first()
+    essentials = QuestionBank.objects.builtin().order_by("pk").first()
     for email, contact_name, status, hours, fmt, debrief, thanked in INTERVIEWS:
         client = Client.objects.filter(email=email).first()
         contact = Contact.objects.filter(client=client, name=contact_name).first()

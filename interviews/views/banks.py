@@ -239,7 +239,7 @@ def client_banks(request, client_pk):
     client = get_client(request.user, client_pk)
     form = ClientBanksForm(
         _posted(request),
-        coach=request.user,
+        client=client,
         initial={"banks": list(client.question_banks.values_list("pk", flat=True))},
     )
     if request.method == "POST" and form.is_valid():
