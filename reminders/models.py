@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from clients.models import Client, Contact, Touch, VisibleToQuerySet
+from goals.models import ActionItem
 from interviews.models import Interview
 
 from .identity import Occasion
@@ -19,8 +20,9 @@ class Reminder(models.Model):
     """The outbox and the email log in one.
 
     A row is written only once its reminder is due (reminders.sweep derives what is due from the
-    interviews, debriefs and touches by reminders.rules). What it is about is stored in columns
-    (the interview and its start, the touch and the step, the snooze's end, the digest's date:
+    interviews, debriefs, touches, action items and weekly targets by reminders.rules). What it is
+    about is stored in columns (the interview and its start, the touch and the step, the snooze's
+    end, the digest's date, the action item and its due date, the summary's week:
     reminders.identity.Occasion), and `key`, built from them by `Occasion.key`, is unique:
     however many sweeps run at once, an occasion is recorded once and so sent at most once.
     """
@@ -32,6 +34,9 @@ class Reminder(models.Model):
         OUTREACH_FOLLOW_UP = "outreach_follow_up", "Outreach follow-up"
         KEEP_IN_TOUCH = "keep_in_touch", "Keep in touch"
         COACH_DIGEST = "coach_digest", "Coach's daily digest"
+        ACTION_ASSIGNED = "action_assigned", "New action item from the coach"
+        ACTION_DUE = "action_due", "Action item due today"
+        WEEKLY_SUMMARY = "weekly_summary", "Weekly summary of targets"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Due, waiting to be sent"
@@ -77,7 +82,24 @@ class Reminder(models.Model):
     paused_until = models.DateTimeField(
         null=True, blank=True, help_text="Set when a snooze moved the reminder to its end."
     )
-    local_date = models.DateField(null=True, blank=True, help_text="The digest's day, coach-local.")
+    # An action item's reminders stay in the log when the item is deleted (the key keeps its
+    # id); a reminder still to send about a deleted item is skipped by the sweep's re-check.
+    action_item = models.ForeignKey(
+        ActionItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The action item an assigned or due-today reminder is about.",
+    )
+    local_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The digest's day (coach-local), an action item's due date, or the Monday of the "
+            "week a weekly summary is about (client-local)."
+        ),
+    )
     recipient_email = models.EmailField()
     due_at = models.DateTimeField()
     window_ends_at = models.DateTimeField(help_text="Not sent after this; then skipped or failed.")

@@ -19,7 +19,16 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture
+def back_to_the_latest():
+    """The tests after this one in the same database need every migration applied again."""
+    yield
+    executor = MigrationExecutor(connection)
+    migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest")
 def test_the_occasion_columns_are_filled_from_the_keys_written_before_them():
     old = migrate(BEFORE)
     Reminder = old.get_model("reminders", "Reminder")

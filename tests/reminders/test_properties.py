@@ -185,6 +185,13 @@ occasions = st.one_of(
         paused_until=st.none() | moments,
     ),
     st.builds(Occasion.for_digest, coach_id=st.integers(1, 10**9), local_date=st.dates()),
+    st.builds(Occasion.for_action_assigned, action_item_id=st.integers(1, 10**9)),
+    st.builds(Occasion.for_action_due, action_item_id=st.integers(1, 10**9), due_on=st.dates()),
+    st.builds(
+        Occasion.for_weekly_summary,
+        client_id=st.integers(1, 10**9),
+        monday=st.dates().map(lambda day: day - timedelta(days=day.weekday())),
+    ),
 )
 
 
