@@ -7,7 +7,7 @@ rule is unit-tested on its own, daylight-saving changes included (tests/reminder
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from interviews.models import THANK_YOU_WINDOW
 
@@ -28,6 +28,9 @@ FOLLOW_UP_WINDOW = timedelta(days=2)
 KEEP_IN_TOUCH_WINDOW = timedelta(days=7)
 DIGEST_AT = time(7, 30)
 DIGEST_WINDOW = timedelta(hours=4)
+# Telling a client about a new action item is news for a day; after that the item is simply on
+# their list.
+ACTION_ASSIGNED_WINDOW = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,38 @@ def digest_due(*, local_date, timezone_name: str) -> Due:
     """The coach's daily digest at 07:30 in the coach's timezone."""
     at = _wall_to_utc(local_date, DIGEST_AT, _zone(timezone_name))
     return Due(at=at, window_ends_at=at + DIGEST_WINDOW)
+
+
+def action_assigned_due(*, assigned_at: datetime, timezone_name: str) -> Due:
+    """When the coach sets the client an action item: at once, moved into the client's waking
+    hours."""
+    at = into_waking_hours(assigned_at, timezone_name)
+    return Due(at=at, window_ends_at=at + ACTION_ASSIGNED_WINDOW)
+
+
+def action_due_due(*, due_on: date, set_at: datetime, timezone_name: str) -> Due | None:
+    """The morning of the due date: 08:00 client-local, and sent that day while waking hours
+    last (the next day the item is overdue, which the coach's digest says). None for an item
+    set after that morning: whoever set it knows, and the coach's "new action item" email says
+    when it is due."""
+    zone = _zone(timezone_name)
+    at = _wall_to_utc(due_on, WAKING_START, zone)
+    if set_at >= at:
+        return None
+    return Due(at=at, window_ends_at=_wall_to_utc(due_on, WAKING_END, zone))
+
+
+def weekly_summary_due(*, monday: date, timezone_name: str) -> Due:
+    """The summary of the week that starts on `monday` (client-local): the next Monday at 08:00
+    client-local, sent that day while waking hours last."""
+    if monday.weekday() != 0:
+        raise ValueError(f"{monday} is not a Monday")
+    zone = _zone(timezone_name)
+    next_monday = monday + timedelta(weeks=1)
+    return Due(
+        at=_wall_to_utc(next_monday, WAKING_START, zone),
+        window_ends_at=_wall_to_utc(next_monday, WAKING_END, zone),
+    )
 
 
 def paused(due: Due, paused_until: datetime | None) -> Due:

@@ -33,6 +33,7 @@ from dashboard.attention import (
     attention_for,
 )
 from dashboard.next_steps import next_steps
+from goals.weeks import week_bounds
 from interviews.models import Debrief, Interview
 from reminders import candidates, rules
 from reminders.digest import digest_for
@@ -71,6 +72,10 @@ database_examples = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+# Set long before any due date: the rule's own morning, whoever set the item.
+MIN = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def local(moment: datetime, zone: str) -> datetime:
@@ -162,6 +167,51 @@ def test_the_coach_homes_calendar_day_bands_hold_for_every_outreach(sent, zone):
     assert candidates.NEVER_PAST_3 <= three <= candidates.SURELY_PAST_3
     assert candidates.NEVER_PAST_7 <= seven <= candidates.SURELY_PAST_7
     assert candidates.SURELY_PAST_3 <= candidates.NEVER_PAST_7
+
+
+days = st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31))
+
+
+@settings(max_examples=RULE_EXAMPLES)
+@given(assigned_at=moments, zone=zones)
+def test_a_new_action_item_is_announced_in_waking_hours_within_half_a_day(assigned_at, zone):
+    due = rules.action_assigned_due(assigned_at=assigned_at, timezone_name=zone)
+
+    assert in_waking_hours(due.at, zone)
+    assert assigned_at <= due.at <= assigned_at + timedelta(hours=14)
+
+
+@settings(max_examples=RULE_EXAMPLES)
+@given(due_on=days, set_before=st.timedeltas(timedelta(0), timedelta(days=30)), zone=zones)
+def test_an_action_item_is_due_in_waking_hours_on_its_due_date_once_set_before_that_morning(
+    due_on, set_before, zone
+):
+    morning = local(rules.action_due_due(due_on=due_on, set_at=MIN, timezone_name=zone).at, zone)
+    set_at = morning - set_before
+    due = rules.action_due_due(due_on=due_on, set_at=set_at, timezone_name=zone)
+
+    if set_before == timedelta(0):
+        assert due is None, "set that morning: no due-day email"
+        return
+    assert local(due.at, zone).date() == due_on
+    assert local(due.window_ends_at, zone).date() == due_on
+    # Every moment of the window is in the due date's waking hours.
+    assert in_waking_hours(due.at, zone)
+    assert in_waking_hours(due.window_ends_at - timedelta(minutes=1), zone)
+
+
+@settings(max_examples=RULE_EXAMPLES)
+@given(day=days, zone=zones)
+def test_a_weekly_summary_is_due_on_the_monday_after_its_week_in_waking_hours(day, zone):
+    monday = day - timedelta(days=day.weekday())
+    due = rules.weekly_summary_due(monday=monday, timezone_name=zone)
+
+    at, last = local(due.at, zone), local(due.window_ends_at - timedelta(minutes=1), zone)
+    assert at.date() == last.date() == monday + timedelta(weeks=1)
+    assert in_waking_hours(due.at, zone)
+    assert in_waking_hours(due.window_ends_at, zone) is False
+    assert in_waking_hours(last, zone)
+    assert due.at >= week_bounds(monday, zone)[1], "before the week it sums up was over"
 
 
 occasions = st.one_of(

@@ -207,3 +207,52 @@ class TestKeepInTouchAndDigest:
 
         assert summer.at == utc(2026, 7, 1, 11, 30)
         assert winter.at == utc(2026, 12, 1, 12, 30)
+
+
+class TestActionItems:
+    def test_an_item_set_in_the_evening_is_announced_the_next_morning(self):
+        # 21:30 in Kolkata (16:00 UTC) -> 08:00 IST the next day = 02:30 UTC.
+        due = rules.action_assigned_due(
+            assigned_at=utc(2026, 6, 10, 16, 0), timezone_name="Asia/Kolkata"
+        )
+
+        assert due.at == utc(2026, 6, 11, 2, 30)
+        assert due.window_ends_at == due.at + rules.ACTION_ASSIGNED_WINDOW
+
+    def test_an_item_is_due_at_eight_on_its_due_date_until_eight_in_the_evening(self):
+        due = rules.action_due_due(
+            due_on=date(2026, 6, 11), set_at=utc(2026, 6, 1, 9, 0), timezone_name="Europe/London"
+        )
+
+        assert (due.at, due.window_ends_at) == (utc(2026, 6, 11, 7, 0), utc(2026, 6, 11, 19, 0))
+
+    def test_on_the_day_clocks_go_forward_the_morning_is_in_summer_time(self):
+        # London, 29 March 2026: 08:00 BST is 07:00 UTC.
+        due = rules.action_due_due(
+            due_on=date(2026, 3, 29), set_at=utc(2026, 3, 1, 9, 0), timezone_name="Europe/London"
+        )
+
+        assert due.at == utc(2026, 3, 29, 7, 0)
+
+    def test_an_item_set_after_its_due_morning_has_no_due_day_email(self):
+        eight_am = utc(2026, 6, 11, 7, 0)
+
+        for set_at, has_one in ((eight_am - timedelta(minutes=1), True), (eight_am, False)):
+            due = rules.action_due_due(
+                due_on=date(2026, 6, 11), set_at=set_at, timezone_name="Europe/London"
+            )
+            assert (due is not None) == has_one
+
+
+class TestWeeklySummary:
+    def test_last_weeks_summary_is_due_on_monday_at_eight_client_local(self):
+        # The week of Monday 1 June 2026, summarised on Monday 8 June at 08:00 in Auckland
+        # (NZST, UTC+12): 20:00 UTC on Sunday 7 June.
+        due = rules.weekly_summary_due(monday=date(2026, 6, 1), timezone_name="Pacific/Auckland")
+
+        assert due.at == utc(2026, 6, 7, 20, 0)
+        assert due.window_ends_at == utc(2026, 6, 8, 8, 0)
+
+    def test_a_summary_is_of_a_week_named_by_its_monday(self):
+        with pytest.raises(ValueError, match="not a Monday"):
+            rules.weekly_summary_due(monday=date(2026, 6, 2), timezone_name="UTC")
