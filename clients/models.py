@@ -65,7 +65,8 @@ class Client(models.Model):
         max_length=255, blank=True, help_text="Roles or fields the client is exploring."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    # Reminder preferences. Prep and thank-you reminders are essential and always sent.
+    # Reminder preferences. Prep, thank-you and action-item-due reminders are essential and
+    # always sent.
     remind_follow_ups = models.BooleanField(
         "remind me to follow up when a contact has not answered", default=True
     )
@@ -76,6 +77,12 @@ class Client(models.Model):
         "keep in touch every",
         choices=[(4, "4 weeks"), (8, "8 weeks"), (12, "12 weeks")],
         default=8,
+    )
+    remind_assigned_actions = models.BooleanField(
+        "email me when my coach sets me an action item", default=True
+    )
+    remind_weekly_summary = models.BooleanField(
+        "send me a summary of my weekly targets on Mondays", default=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

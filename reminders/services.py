@@ -2,8 +2,9 @@
 contact's snooze, and turning a kind of reminder off (or back on) from an email.
 
 Prep and thank-you reminders (and the coach's overdue notice) have no switch: they are the heart
-of the method. Whatever is turned off here simply stops being due (reminders.occurrences reads
-these fields), and a reminder already recorded is skipped when the sweep re-checks it.
+of the method; nor has the email on the morning an action item is due, the commitment itself.
+Whatever is turned off here simply stops being due (reminders.occurrences reads these fields),
+and a reminder already recorded is skipped when the sweep re-checks it.
 """
 
 from datetime import datetime
@@ -14,7 +15,13 @@ from clients.models import Client, Contact
 
 from .models import Reminder
 
-PREFERENCE_FIELDS = ("remind_follow_ups", "remind_keep_in_touch", "keep_in_touch_weeks")
+PREFERENCE_FIELDS = (
+    "remind_follow_ups",
+    "remind_keep_in_touch",
+    "keep_in_touch_weeks",
+    "remind_assigned_actions",
+    "remind_weekly_summary",
+)
 
 
 def client_set_reminder_preferences(
@@ -23,10 +30,14 @@ def client_set_reminder_preferences(
     remind_follow_ups: bool,
     remind_keep_in_touch: bool,
     keep_in_touch_weeks: int,
+    remind_assigned_actions: bool,
+    remind_weekly_summary: bool,
 ) -> Client:
     client.remind_follow_ups = remind_follow_ups
     client.remind_keep_in_touch = remind_keep_in_touch
     client.keep_in_touch_weeks = keep_in_touch_weeks
+    client.remind_assigned_actions = remind_assigned_actions
+    client.remind_weekly_summary = remind_weekly_summary
     # Only these fields are checked and written, so a coach editing the client's other details
     # at the same moment loses nothing.
     others = [f.name for f in Client._meta.concrete_fields if f.name not in PREFERENCE_FIELDS]
@@ -58,6 +69,8 @@ SUBSCRIPTION_FIELDS = {
     Reminder.Kind.OUTREACH_FOLLOW_UP: "remind_follow_ups",
     Reminder.Kind.KEEP_IN_TOUCH: "remind_keep_in_touch",
     Reminder.Kind.COACH_DIGEST: "daily_digest",
+    Reminder.Kind.ACTION_ASSIGNED: "remind_assigned_actions",
+    Reminder.Kind.WEEKLY_SUMMARY: "remind_weekly_summary",
 }
 
 
@@ -74,9 +87,9 @@ def reminder_is_subscribed(*, reminder: Reminder) -> bool:
 
 
 def reminder_subscription_set(*, reminder: Reminder, subscribed: bool) -> None:
-    """Turns the kind of `reminder` on or off for its recipient: the client's follow-up or
-    keep-in-touch reminders, or the coach's daily digest. Essential kinds cannot be turned off
-    (ValueError)."""
+    """Turns the kind of `reminder` on or off for its recipient: the client's follow-up,
+    keep-in-touch, new-action-item or weekly-summary emails, or the coach's daily digest.
+    Essential kinds cannot be turned off (ValueError)."""
     subscriber = _subscriber(reminder)
     field = SUBSCRIPTION_FIELDS[reminder.kind]
     setattr(subscriber, field, subscribed)

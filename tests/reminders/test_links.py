@@ -385,6 +385,30 @@ def test_the_client_saves_their_reminder_preferences(portal_http, portal_client)
     )
 
 
+def test_the_client_turns_off_new_action_item_emails_and_keeps_the_weekly_summary(
+    portal_http, portal_client
+):
+    page = portal_http.get(reverse("reminders:reminder_preferences")).text
+    assert 'name="remind_assigned_actions"' in page
+    assert 'name="remind_weekly_summary"' in page
+    assert "Due today" in page  # listed among the reminders always sent
+
+    portal_http.post(
+        reverse("reminders:reminder_preferences"),
+        {
+            "remind_follow_ups": "on",
+            "remind_keep_in_touch": "on",
+            "keep_in_touch_weeks": "8",
+            "remind_assigned_actions": "",
+            "remind_weekly_summary": "on",
+        },
+    )
+
+    saved = Client.objects.get(pk=portal_client.pk)
+    assert (saved.remind_assigned_actions, saved.remind_weekly_summary) == (False, True)
+    assert (saved.remind_follow_ups, saved.remind_keep_in_touch) == (True, True)
+
+
 def test_an_unknown_interval_is_refused(portal_http, portal_client):
     response = portal_http.post(
         reverse("reminders:reminder_preferences"),
