@@ -5,7 +5,8 @@ The sweep (reminders.sweep) records what they yield once its time has come; the 
 the digest (reminders.digest) and the client's next steps (dashboard.next_steps) list what they
 yield that needs a person. Each selection and each window is written here once, or as a queryset
 method on the model it reads (Touch.objects.waiting_for_reply, latest_per_contact;
-Interview.objects.awaiting_thank_you, thank_you_overdue), and called by all of them.
+Interview.objects.awaiting_thank_you, thank_you_overdue; ActionItem.objects.overdue;
+WeeklyTarget.objects.in_force), and called by all of them.
 
 Where a page needs a faster SQL form of a rule (`stalled_outreach_most_urgent`), it sits beside
 the rule and tests/reminders/test_properties.py holds the two together on generated data.
@@ -15,12 +16,14 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from clients.models import Client, Contact, Touch
+from goals.models import ActionItem, WeeklyTarget
+from goals.weeks import WEEK, monday_of, week_start, zones_by_local_date
 from interviews.models import Interview
 
 from . import rules
@@ -43,8 +46,14 @@ KEEP_IN_TOUCH_SOONEST = timedelta(weeks=4)  # the shortest keep_in_touch_weeks a
 # always comes back.
 PAUSE_ENDED_WITHIN = max(rules.FOLLOW_UP_WINDOW, rules.KEEP_IN_TOUCH_WINDOW)
 
+# A "new action item" email is due when the coach sets the item, or at the client's next 08:00:
+# at most 12 hours later, 14 with a daylight-saving change on the way (two hours at Troll).
+# Its window is a day from then. Items set longer ago than this cannot have theirs due.
+ACTION_ASSIGNED_PAST = rules.ACTION_ASSIGNED_WINDOW + timedelta(hours=14)
+
 CONTACT_RELATED = ("contact", "contact__client", "contact__company")
 INTERVIEW_RELATED = ("client", "client__coach", "contact", "contact__company", "debrief")
+ACTION_ITEM_RELATED = ("client", "client__coach")
 
 
 def paused_contacts(now: datetime, *, ahead: bool, via: str = "") -> Q:
@@ -294,3 +303,69 @@ def stalled_outreach_most_urgent(clients, now: datetime, limit: int) -> dict[int
             [touches[pk] for pk in three], len(not_7) + matched[PAST_3] + len(young_past_3)
         ),
     }
+
+
+# --- action items and weekly targets ----------------------------------------------------------
+
+
+def action_items_assigned(now: datetime, *, clients=None) -> QuerySet:
+    """Open items the coach set within ACTION_ASSIGNED_PAST, for clients who want to hear of
+    them: those whose "new action item" email can be due at `now` or later (an item is only
+    ever set in the past, so the Reminders tab reads the same). Items the client set
+    themselves have none. One query."""
+    items = ActionItem.objects.open().filter(
+        set_by=ActionItem.SetBy.COACH,
+        created_at__gte=now - ACTION_ASSIGNED_PAST,
+        client__status=Client.Status.ACTIVE,
+        client__remind_assigned_actions=True,
+    )
+    return _in_caseload(items, clients, "").select_related(*ACTION_ITEM_RELATED)
+
+
+def action_items_due(now: datetime, *, clients=None, ahead: bool = False) -> QuerySet:
+    """Open items whose due-date morning can be due at `now`: those due on a date that is today
+    in some timezone (the rule's window is the due date's waking hours, client-local), and with
+    `ahead` every later date too. One query."""
+    dates = list(zones_by_local_date(now))
+    items = ActionItem.objects.open().filter(
+        due_on__gte=dates[0], client__status=Client.Status.ACTIVE
+    )
+    if not ahead:
+        items = items.filter(due_on__lte=dates[-1])
+    return _in_caseload(items, clients, "").select_related(*ACTION_ITEM_RELATED)
+
+
+def weekly_summary_candidates(
+    now: datetime, *, clients=None, ahead: bool = False
+) -> list[tuple[Client, date]]:
+    """(client, Monday of the week to summarise) for the clients whose weekly summary can be
+    due at `now` (or, with `ahead`, from `now` on), their targets prefetched: the clients who
+    want the summary and have a target in force (WeeklyTarget.objects.in_force) by then.
+
+    A summary is due on a Monday, client-local, about the week before. At `now` only clients
+    whose timezone is on a Monday are read (on most days, none); ahead, each client's last week
+    (due this Monday, if still to come) and this week (due next Monday). Two queries.
+    """
+    found = Client.objects.filter(status=Client.Status.ACTIVE, remind_weekly_summary=True)
+    if clients is not None:
+        found = found.filter(pk__in=clients)
+    dates = zones_by_local_date(now)
+    if ahead:
+        latest_week = max(monday_of(day) for day in dates)
+    else:
+        mondays = [(day, zones) for day, zones in dates.items() if day.weekday() == 0]
+        if not mondays:
+            return []
+        ((today, zones),) = mondays  # three days in a row hold one Monday at most
+        found = found.filter(timezone__in=zones)
+        latest_week = today - WEEK
+    in_force = WeeklyTarget.objects.in_force(latest_week).filter(client=OuterRef("pk"))
+    found = (
+        found.filter(Exists(in_force)).select_related("coach").prefetch_related("weekly_targets")
+    )
+    return [(client, week) for client in found for week in _weeks_to_summarise(client, now, ahead)]
+
+
+def _weeks_to_summarise(client: Client, now: datetime, ahead: bool) -> tuple[date, ...]:
+    this_week = week_start(now, client.timezone)
+    return (this_week - WEEK, this_week) if ahead else (this_week - WEEK,)

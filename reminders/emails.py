@@ -4,16 +4,20 @@ _body.html), with a Message-ID derived from the reminder and Reply-To the client
 
 Each email does the work for its reader: the prep email carries the logistics and what is left
 to prepare, the thank-you email a draft built from the debrief, the follow-up emails a next step
-or a draft, the coach's emails a link to everything that needs attention. Times are shown in the
-recipient's timezone: the templates are rendered with it activated.
+or a draft, the action item emails the item and a one-click "Done", the weekly summary last
+week's targets against what was done, the coach's emails a link to everything that needs
+attention. Times are shown in the recipient's timezone: the templates are rendered with it
+activated.
 
-Essential kinds (prep, thank-you and the coach's overdue notice) are the heart of the method and
-cannot be turned off. The others carry List-Unsubscribe with one-click POST (RFC 8058) and a
-visible unsubscribe link in both parts.
+Essential kinds (prep, thank-you, the coach's overdue notice, and the morning an action item is
+due: the commitment itself) are the heart of the method and cannot be turned off. The others
+carry List-Unsubscribe with one-click POST (RFC 8058) and a visible unsubscribe link in both
+parts.
 """
 
 import hashlib
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -22,9 +26,13 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from clients.models import Contact
 from clients.outreach import outreach_mailto_url
+from goals.models import ActionItem, WeeklyTarget
+from goals.progress import TargetProgress, week_progress
+from goals.weeks import local_date
 from interviews.checklist import checklist_items
 from interviews.debriefs import debrief_is_written
 from interviews.models import Debrief, Interview, Referral
@@ -36,7 +44,7 @@ from .models import Reminder
 
 Kind = Reminder.Kind
 
-ESSENTIAL_KINDS = frozenset({Kind.PREP, Kind.THANK_YOU, Kind.THANK_YOU_OVERDUE})
+ESSENTIAL_KINDS = frozenset({Kind.PREP, Kind.THANK_YOU, Kind.THANK_YOU_OVERDUE, Kind.ACTION_DUE})
 COACH_KINDS = frozenset({Kind.THANK_YOU_OVERDUE, Kind.COACH_DIGEST})
 
 # What an unsubscribe link in each non-essential email turns off, as the footer names it.
@@ -44,7 +52,20 @@ UNSUBSCRIBE_LABELS = {
     Kind.OUTREACH_FOLLOW_UP: "follow-up reminders",
     Kind.KEEP_IN_TOUCH: "keep-in-touch reminders",
     Kind.COACH_DIGEST: "the daily digest",
+    Kind.ACTION_ASSIGNED: "emails about new action items",
+    Kind.WEEKLY_SUMMARY: "weekly summaries",
 }
+
+# What an action item email reads about its item, loaded with the reminder (the sweep's claim
+# selects these for its whole batch).
+ACTION_ITEM_EMAIL_RELATED = (
+    "action_item",
+    "action_item__contact",
+    "action_item__contact__company",
+    "action_item__company",
+    "action_item__interview",
+    "action_item__interview__contact",
+)
 
 # The checklist items a prep email names, most useful first, and how many of those still
 # unticked it names. "questions" is not among them: the email gives the number chosen instead.
@@ -284,6 +305,75 @@ def coach_digest_context(reminder: Reminder, context: dict) -> dict:
     }
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+# How the weekly summary says each target in a sentence ("you reached 3 of 5 people").
+SUMMARY_PHRASES = {
+    WeeklyTarget.Kind.OUTREACH: lambda row: (
+        f"you reached {row.actual} of {row.target} {_plural(row.target, 'person', 'people')}"
+    ),
+    WeeklyTarget.Kind.CONVERSATIONS: lambda row: (
+        f"{row.actual} {_plural(row.actual, 'conversation', 'conversations')} of {row.target}"
+    ),
+    WeeklyTarget.Kind.THANK_YOUS: lambda row: (
+        f"{row.actual} of {row.target} {_plural(row.target, 'thank-you', 'thank-yous')} "
+        "sent on time"
+    ),
+}
+
+
+def summary_sentence(rows: list[TargetProgress]) -> str:
+    """ "you reached 3 of 5 people; 2 conversations of 2": the week's targets, in Kind order."""
+    return "; ".join(SUMMARY_PHRASES[row.kind](row) for row in rows)
+
+
+def _item_about(item: ActionItem) -> tuple[str, str]:
+    """What the item is linked to, as a label and a page: a contact, a company or an
+    interview (its prep page), or ("", "") for an item about nothing in particular."""
+    if item.contact_id:
+        url = reverse("clients:contact_detail", kwargs={"contact_pk": item.contact_id})
+        return contact_label(item.contact), site_url(url)
+    if item.interview_id:
+        interview = item.interview
+        url = reverse("interviews:interview_detail", kwargs={"interview_pk": interview.pk})
+        when = date_format(timezone.localtime(interview.starts_at), "l j F")
+        return f"your conversation with {interview.contact.name} on {when}", site_url(url)
+    if item.company_id:
+        url = reverse("clients:company_list", kwargs={"client_pk": item.client_id})
+        return item.company.name, site_url(url)
+    return "", ""
+
+
+def action_item_context(reminder: Reminder, context: dict) -> dict:
+    item = reminder.action_item
+    about, about_url = _item_about(item)
+    return {
+        "item": item,
+        "due_today": item.due_on == local_date(reminder.due_at, reminder.client.timezone),
+        "about": about,
+        "about_url": about_url,
+        "done_url": link_url(action=Action.ACTION_DONE, reminder=reminder),
+        "home_url": site_url(reverse("dashboard:client_home")),
+    }
+
+
+def weekly_summary_context(reminder: Reminder, context: dict) -> dict:
+    monday = reminder.local_date
+    rows = [row for row in week_progress(reminder.client, monday) if row.target is not None]
+    return {
+        "week_start": monday,
+        "week_end": monday + timedelta(days=6),
+        "rows": rows,
+        "sentence": summary_sentence(rows),
+        "all_met": bool(rows) and all(row.met for row in rows),
+        "progress_url": site_url(
+            reverse("dashboard:client_insights", kwargs={"client_pk": reminder.client_id})
+        ),
+    }
+
+
 KIND_CONTEXT = {
     Kind.PREP: prep_context,
     Kind.THANK_YOU: thank_you_context,
@@ -291,6 +381,9 @@ KIND_CONTEXT = {
     Kind.OUTREACH_FOLLOW_UP: outreach_follow_up_context,
     Kind.KEEP_IN_TOUCH: keep_in_touch_context,
     Kind.COACH_DIGEST: coach_digest_context,
+    Kind.ACTION_ASSIGNED: action_item_context,
+    Kind.ACTION_DUE: action_item_context,
+    Kind.WEEKLY_SUMMARY: weekly_summary_context,
 }
 
 

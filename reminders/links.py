@@ -1,5 +1,6 @@
-"""Signed one-click links in reminder emails: "I sent my thank-you", "snooze a week" and
-"unsubscribe". They work without a login, so the signature is the access check.
+"""Signed one-click links in reminder emails: "I sent my thank-you", "snooze a week", "done"
+(an action item) and "unsubscribe". They work without a login, so the signature is the access
+check.
 
 A token is `django.core.signing` output over {"action", "object", "reminder"}, signed with a salt
 per action: a snooze token can never be replayed as an unsubscribe, nor a token from another part
@@ -9,8 +10,9 @@ has no other way to. They still name one reminder, so one kind of email and one 
 object id is checked against the reminder it names, so a link only ever acts on what its email
 was about.
 
-Nothing is stored per link: the actions are idempotent (marking a thank-you twice, snoozing or
-unsubscribing twice change nothing more), so a link may be used more than once while it is valid.
+Nothing is stored per link: the actions are idempotent (marking a thank-you or an action item
+twice, snoozing or unsubscribing twice change nothing more), so a link may be used more than
+once while it is valid.
 """
 
 from datetime import timedelta
@@ -30,21 +32,33 @@ Kind = Reminder.Kind
 class Action(StrEnum):
     THANK_YOU_SENT = "thank_you_sent"
     SNOOZE = "snooze"
+    ACTION_DONE = "action_done"
     UNSUBSCRIBE = "unsubscribe"
 
 
 URL_NAMES = {
     Action.THANK_YOU_SENT: "reminders:action_thank_you_sent",
     Action.SNOOZE: "reminders:action_snooze",
+    Action.ACTION_DONE: "reminders:action_item_done",
     Action.UNSUBSCRIBE: "reminders:unsubscribe",
 }
 
-# The kinds of email that carry each link. Prep, thank-you and the coach's overdue notice are
-# essential and have no unsubscribe (see reminders.emails.ESSENTIAL_KINDS).
+# The kinds of email that carry each link. Prep, thank-you, the coach's overdue notice and the
+# action item's due-day email are essential and have no unsubscribe (see
+# reminders.emails.ESSENTIAL_KINDS).
 OFFERED_ON = {
     Action.THANK_YOU_SENT: frozenset({Kind.THANK_YOU}),
     Action.SNOOZE: frozenset({Kind.OUTREACH_FOLLOW_UP, Kind.KEEP_IN_TOUCH}),
-    Action.UNSUBSCRIBE: frozenset({Kind.OUTREACH_FOLLOW_UP, Kind.KEEP_IN_TOUCH, Kind.COACH_DIGEST}),
+    Action.ACTION_DONE: frozenset({Kind.ACTION_ASSIGNED, Kind.ACTION_DUE}),
+    Action.UNSUBSCRIBE: frozenset(
+        {
+            Kind.OUTREACH_FOLLOW_UP,
+            Kind.KEEP_IN_TOUCH,
+            Kind.COACH_DIGEST,
+            Kind.ACTION_ASSIGNED,
+            Kind.WEEKLY_SUMMARY,
+        }
+    ),
 }
 
 
@@ -82,11 +96,14 @@ def _salt(action: Action) -> str:
 
 
 def _object_id(action: Action, reminder: Reminder) -> int | None:
-    """The object the action changes: the interview, the contact, or whose preference it is."""
+    """The object the action changes: the interview, the contact, the action item, or whose
+    preference it is."""
     if action == Action.THANK_YOU_SENT:
         return reminder.interview_id
     if action == Action.SNOOZE:
         return reminder.contact_id
+    if action == Action.ACTION_DONE:
+        return reminder.action_item_id
     return reminder.coach_id if reminder.kind == Kind.COACH_DIGEST else reminder.client_id
 
 
@@ -141,7 +158,13 @@ def _matching_reminder(payload, action: Action) -> Reminder | None:
         return None
     reminder = (
         Reminder.objects.select_related(
-            "client", "client__coach", "coach", "interview", "contact", "contact__company"
+            "client",
+            "client__coach",
+            "coach",
+            "interview",
+            "contact",
+            "contact__company",
+            "action_item",
         )
         .filter(pk=reminder_id, kind__in=OFFERED_ON[action])
         .first()

@@ -1,16 +1,18 @@
-"""From state to reminders: which reminder occurrences an interview, a contact or a coach has,
-and when each is due (by reminders.rules). The sweep records the ones whose window is open;
-the Reminders tab shows the ones still to come. Both read the same functions, so what the app
-promises is what the sweep sends.
+"""From state to reminders: which reminder occurrences an interview, a contact, a coach, an
+action item or a client's week has, and when each is due (by reminders.rules). The sweep
+records the ones whose window is open; the Reminders tab shows the ones still to come. Both
+read the same functions, so what the app promises is what the sweep sends.
 
-Nothing here is stored: an interview that is rescheduled, cancelled or marked thanked (in the
-app, the admin or the shell) simply yields other occurrences next time it is read.
+Nothing here is stored: an interview that is rescheduled, cancelled or marked thanked, an
+action item that is done or moved to another day (in the app, the admin or the shell) simply
+yields other occurrences next time it is read.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from clients.models import Client, Contact, Touch
+from goals.models import ActionItem
 from interviews.models import Interview
 
 from . import rules
@@ -31,6 +33,7 @@ class Occurrence:
     interview: Interview | None = None
     contact: Contact | None = None
     coach: object | None = None
+    action_item: ActionItem | None = None
 
     @property
     def kind(self) -> str:
@@ -41,7 +44,7 @@ class Occurrence:
         return self.occasion.key
 
     def as_reminder(self, now: datetime) -> Reminder:
-        return Reminder(
+        reminder = Reminder(
             **self.occasion.columns(),
             client=self.client,
             coach=self.coach,
@@ -52,6 +55,9 @@ class Occurrence:
             window_ends_at=self.due.window_ends_at,
             next_attempt_at=now,
         )
+        if self.action_item is not None:
+            reminder.action_item = self.action_item  # the object, as loaded (the id is the same)
+        return reminder
 
 
 def thank_you_is_sent(interview: Interview) -> bool:
@@ -157,3 +163,49 @@ def digest_occurrence(coach, local_date) -> Occurrence | None:
     due = rules.digest_due(local_date=local_date, timezone_name=coach.timezone)
     occasion = Occasion.for_digest(coach_id=coach.pk, local_date=local_date)
     return Occurrence(occasion, coach.email, due, coach=coach)
+
+
+def action_assigned_occurrence(item: ActionItem) -> Occurrence | None:
+    """The client hears of an item the coach set them, unless they turned that off; never of
+    one they set themselves, nor of one already done. Expects client and client.coach loaded."""
+    client = item.client
+    if (
+        client.status != Client.Status.ACTIVE
+        or not client.remind_assigned_actions
+        or item.set_by != ActionItem.SetBy.COACH
+        or item.is_done
+    ):
+        return None
+    due = rules.action_assigned_due(assigned_at=item.created_at, timezone_name=client.timezone)
+    occasion = Occasion.for_action_assigned(action_item_id=item.pk)
+    return Occurrence(occasion, client.email, due, client=client, action_item=item)
+
+
+def action_due_occurrence(item: ActionItem) -> Occurrence | None:
+    """The morning the item is due, while it is not done. Its due date is part of the occasion:
+    moved to another day, it is due again then. Expects client and client.coach loaded."""
+    client = item.client
+    if client.status != Client.Status.ACTIVE or item.is_done or item.due_on is None:
+        return None
+    due = rules.action_due_due(
+        due_on=item.due_on, set_at=item.created_at, timezone_name=client.timezone
+    )
+    if due is None:
+        return None
+    occasion = Occasion.for_action_due(action_item_id=item.pk, due_on=item.due_on)
+    return Occurrence(occasion, client.email, due, client=client, action_item=item)
+
+
+def weekly_summary_occurrence(client: Client, monday: date) -> Occurrence | None:
+    """The Monday summary of the week starting `monday` (client-local), for a client with a
+    target in force that week who has not turned it off. Reads `client.weekly_targets`
+    (prefetch them for many clients)."""
+    if (
+        client.status != Client.Status.ACTIVE
+        or not client.remind_weekly_summary
+        or not any(target.applies_to(monday) for target in client.weekly_targets.all())
+    ):
+        return None
+    due = rules.weekly_summary_due(monday=monday, timezone_name=client.timezone)
+    occasion = Occasion.for_weekly_summary(client_id=client.pk, monday=monday)
+    return Occurrence(occasion, client.email, due, client=client)

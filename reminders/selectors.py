@@ -20,8 +20,9 @@ def upcoming_reminders(client: Client, now: datetime) -> list[Occurrence]:
     """The client's reminder occurrences due after `now` and not recorded yet, soonest first.
 
     The sweep's own candidates (reminders.candidates), read ahead: the interviews, the contacts
-    waiting for a reply and those to keep in touch with, snoozed ones included, then the keys
-    already recorded. A fixed number of queries however many interviews and contacts there are.
+    waiting for a reply and those to keep in touch with, snoozed ones included, the action items
+    just set or still to fall due, the weeks still to summarise, then the keys already
+    recorded. A fixed number of queries however many interviews, contacts and items there are.
     """
     if client.status != Client.Status.ACTIVE:
         return []  # Every rule stops for an archived client: nothing to read.
@@ -45,6 +46,20 @@ def upcoming_reminders(client: Client, now: datetime) -> list[Occurrence]:
                 now, clients=caseload, ahead=True
             )
         ),
+        *(
+            occurrences.action_assigned_occurrence(item)
+            for item in candidates.action_items_assigned(now, clients=caseload)
+        ),
+        *(
+            occurrences.action_due_occurrence(item)
+            for item in candidates.action_items_due(now, clients=caseload, ahead=True)
+        ),
+        *(
+            occurrences.weekly_summary_occurrence(summarised, monday)
+            for summarised, monday in candidates.weekly_summary_candidates(
+                now, clients=caseload, ahead=True
+            )
+        ),
     ]
     ahead = [occurrence for occurrence in found if occurrence and occurrence.due.at > now]
     if not ahead:
@@ -60,6 +75,6 @@ def upcoming_reminders(client: Client, now: datetime) -> list[Occurrence]:
 
 def client_reminder_log(client: Client) -> QuerySet[Reminder]:
     """Every reminder recorded for the client, newest due first (paginate it)."""
-    return client.reminders.select_related("contact", "contact__company", "interview").order_by(
-        "-due_at", "-pk"
-    )
+    return client.reminders.select_related(
+        "contact", "contact__company", "interview", "action_item"
+    ).order_by("-due_at", "-pk")

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from clients.access import client_profile_for, client_required
+from goals.services import action_item_complete
 from interviews.debriefs import interview_not_held_reason, thank_you_mark_sent
 from interviews.models import Debrief
 
@@ -85,6 +86,22 @@ def action_snooze(request, token):
         services.contact_snooze_reminders(contact=contact, until=timezone.now() + SNOOZE_FOR)
         context["done"] = True
     return _render_for_recipient(request, reminder, "reminders/snooze_link.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def action_item_done(request, token):
+    # As for the thank-you: a mail scanner's GET must not tick the item off, so GET asks and
+    # the button POSTs. Completing is idempotent: a second press finds it done and says so.
+    try:
+        reminder = reminder_from_token(token, action=Action.ACTION_DONE)
+    except LinkError as error:
+        return _link_refused(request, error, Action.ACTION_DONE)
+    item = reminder.action_item
+    context = {"item": item, "done_at": item.done_at}
+    if request.method == "POST" and item.done_at is None:
+        item = action_item_complete(item=item)
+        context |= {"done_at": item.done_at, "just_marked": True}
+    return _render_for_recipient(request, reminder, "reminders/action_done_link.html", context)
 
 
 # RFC 8058: a mail program's one-click unsubscribe is a POST with the body

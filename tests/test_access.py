@@ -63,6 +63,7 @@ PUBLIC = {
     # One-click links in reminder emails: the signature is the check.
     "reminders:action_thank_you_sent",
     "reminders:action_snooze",
+    "reminders:action_item_done",  # marks the one action item its email was about
     "reminders:unsubscribe",
 }
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from ..emails import referrals_prefetch
+from ..emails import ACTION_ITEM_EMAIL_RELATED, referrals_prefetch
 from ..models import Reminder
 
 CLAIM_TIMEOUT = timedelta(seconds=60)
@@ -53,6 +53,7 @@ def claim_due_reminders(now: datetime, limit: int = BATCH_SIZE) -> list[Reminder
             "contact",
             "contact__company",
             "touch",
+            *ACTION_ITEM_EMAIL_RELATED,
         )
         .prefetch_related(referrals_prefetch())
     )

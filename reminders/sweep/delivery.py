@@ -16,6 +16,7 @@ from django.core.mail import get_connection
 from django.utils import timezone
 
 from clients.models import Client, Contact, Touch
+from goals.models import ActionItem
 from interviews.models import Interview
 
 from .. import occurrences
@@ -42,6 +43,12 @@ def current_occurrences(claimed: list[Reminder], now: datetime) -> dict[str, Occ
         for r in claimed
         if r.contact_id and r.kind in (kind.OUTREACH_FOLLOW_UP, kind.KEEP_IN_TOUCH)
     }
+    action_item_ids = {
+        r.action_item_id
+        for r in claimed
+        if r.action_item_id and r.kind in (kind.ACTION_ASSIGNED, kind.ACTION_DUE)
+    }
+    summary_client_ids = {r.client_id for r in claimed if r.kind == kind.WEEKLY_SUMMARY}
     found: list[Occurrence] = []
     if interview_ids:
         interviews = Interview.objects.filter(pk__in=interview_ids).select_related(
@@ -59,9 +66,26 @@ def current_occurrences(claimed: list[Reminder], now: datetime) -> dict[str, Occ
             found.append(
                 occurrences.keep_in_touch_occurrence(contacts[last_touch.contact_id], last_touch)
             )
+    if action_item_ids:
+        # Done, moved to another day or deleted since it was recorded: not among these.
+        items = ActionItem.objects.filter(pk__in=action_item_ids).select_related(
+            "client", "client__coach"
+        )
+        for item in items:
+            found.append(occurrences.action_assigned_occurrence(item))
+            found.append(occurrences.action_due_occurrence(item))
+    summary_clients = {}
+    if summary_client_ids:
+        summary_clients = Client.objects.filter(pk__in=summary_client_ids).prefetch_related(
+            "weekly_targets"
+        )
+        summary_clients = {client.pk: client for client in summary_clients}
     for reminder in claimed:
         if reminder.kind == kind.COACH_DIGEST and reminder.coach:
             found.append(occurrences.digest_occurrence(reminder.coach, reminder.local_date))
+        if reminder.kind == kind.WEEKLY_SUMMARY and reminder.client_id in summary_clients:
+            client = summary_clients[reminder.client_id]
+            found.append(occurrences.weekly_summary_occurrence(client, reminder.local_date))
     return {occurrence.key: occurrence for occurrence in found if occurrence}
 
 
@@ -98,6 +122,15 @@ def skip_reason(reminder: Reminder) -> str:
         if reminder.kind != kind.PREP:
             return "The thank-you was already marked as sent."
         return "The interview is no longer upcoming."
+    if reminder.kind in (kind.ACTION_ASSIGNED, kind.ACTION_DUE):
+        return _action_item_skip_reason(reminder)
+    if reminder.kind == kind.WEEKLY_SUMMARY:
+        client = Client.objects.get(pk=reminder.client_id)
+        if client.status != Client.Status.ACTIVE:
+            return "The client is archived."
+        if not client.remind_weekly_summary:
+            return "The client turned the weekly summary off."
+        return "No target applied to that week any more."
     if contact is not None:
         contact.refresh_from_db()
         client = contact.client
@@ -112,6 +145,25 @@ def skip_reason(reminder: Reminder) -> str:
         if reminder.kind == kind.OUTREACH_FOLLOW_UP:
             return f"The contact moved on to “{contact.get_stage_display()}”."
         return "A newer touch with the contact restarted the count."
+    return "It no longer applies."
+
+
+def _action_item_skip_reason(reminder: Reminder) -> str:
+    item = (
+        ActionItem.objects.filter(pk=reminder.action_item_id).select_related("client").first()
+        if reminder.action_item_id
+        else None
+    )
+    if item is None:
+        return "The action item was deleted."
+    if item.is_done:
+        return "The action item was already marked done."
+    if item.client.status != Client.Status.ACTIVE:
+        return "The client is archived."
+    if reminder.kind == Reminder.Kind.ACTION_ASSIGNED:
+        return "The client turned emails about new action items off."
+    if item.due_on != reminder.local_date:
+        return "The due date was moved."
     return "It no longer applies."
 
 

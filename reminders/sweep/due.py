@@ -46,11 +46,35 @@ def due_digest_occurrences(now: datetime) -> Iterator[Occurrence]:
             yield found
 
 
+def due_action_assigned_occurrences(now: datetime) -> Iterator[Occurrence]:
+    for item in candidates.action_items_assigned(now):
+        found = occurrences.action_assigned_occurrence(item)
+        if found:
+            yield found
+
+
+def due_action_due_occurrences(now: datetime) -> Iterator[Occurrence]:
+    for item in candidates.action_items_due(now):
+        found = occurrences.action_due_occurrence(item)
+        if found:
+            yield found
+
+
+def due_weekly_summary_occurrences(now: datetime) -> Iterator[Occurrence]:
+    for client, monday in candidates.weekly_summary_candidates(now):
+        found = occurrences.weekly_summary_occurrence(client, monday)
+        if found:
+            yield found
+
+
 SOURCES = (
     due_interview_occurrences,
     due_follow_up_occurrences,
     due_keep_in_touch_occurrences,
     due_digest_occurrences,
+    due_action_assigned_occurrences,
+    due_action_due_occurrences,
+    due_weekly_summary_occurrences,
 )
 
 

@@ -1,6 +1,6 @@
 """Reminder emails as their readers see them: what each kind says, its links and its headers."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -13,11 +13,13 @@ from reminders import emails, occurrences
 from reminders.models import Reminder
 from reminders.sweep import run_sweep
 from tests.factories import (
+    ActionItemFactory,
     CompanyFactory,
     ContactFactory,
     DebriefFactory,
     InterviewFactory,
     TouchFactory,
+    WeeklyTargetFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +27,15 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)  # a Tuesday
 SITE = "https://coachdesk.example"
 Kind = Reminder.Kind
-NON_ESSENTIAL = {Kind.OUTREACH_FOLLOW_UP, Kind.KEEP_IN_TOUCH, Kind.COACH_DIGEST}
+NON_ESSENTIAL = {
+    Kind.OUTREACH_FOLLOW_UP,
+    Kind.KEEP_IN_TOUCH,
+    Kind.COACH_DIGEST,
+    Kind.ACTION_ASSIGNED,
+    Kind.WEEKLY_SUMMARY,
+}
+# The Monday of the week before NOW's: the week a summary sent on Monday 9 March is about.
+LAST_WEEK = date(2026, 3, 2)
 
 
 @pytest.fixture(autouse=True)
@@ -116,6 +126,42 @@ def digest_reminder(coach, portal_client, contact, outreach):
 
 
 @pytest.fixture
+def action_item(portal_client, contact):
+    """Set by the coach a moment ago, about the contact, due on Thursday."""
+    return ActionItemFactory(
+        client=portal_client,
+        contact=contact,
+        title="Ask Sam for two names at Acme",
+        notes="Mention the product talk you both went to.",
+        due_on=date(2026, 3, 12),
+    )
+
+
+def action_item_reminder(item, kind) -> Reminder:
+    build = {
+        Kind.ACTION_ASSIGNED: occurrences.action_assigned_occurrence,
+        Kind.ACTION_DUE: occurrences.action_due_occurrence,
+    }[kind]
+    return recorded(build(item))
+
+
+@pytest.fixture
+def weekly_summary_reminder(portal_client, contact):
+    """Targets of 5 people and 2 conversations; last week 3 people reached (one twice) and two
+    conversations held, one of them cancelled."""
+    WeeklyTargetFactory(client=portal_client, kind="outreach", per_week=5)
+    WeeklyTargetFactory(client=portal_client, kind="conversations", per_week=2)
+    tuesday = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    reached = [contact, ContactFactory(client=portal_client), ContactFactory(client=portal_client)]
+    for n, person in enumerate(reached):
+        TouchFactory(contact=person, kind=Touch.Kind.OUTREACH, at=tuesday + timedelta(hours=n))
+    TouchFactory(contact=contact, kind=Touch.Kind.OUTREACH, at=tuesday + timedelta(days=1))
+    for status in ("completed", "completed", "cancelled"):
+        InterviewFactory(client=portal_client, contact=contact, starts_at=tuesday, status=status)
+    return recorded(occurrences.weekly_summary_occurrence(portal_client, LAST_WEEK))
+
+
+@pytest.fixture
 def reminder_of_kind(request, past_interview, upcoming_interview, contact, outreach, coach):
     """A recorded reminder of any kind, by name."""
     builders = {
@@ -125,6 +171,13 @@ def reminder_of_kind(request, past_interview, upcoming_interview, contact, outre
         Kind.OUTREACH_FOLLOW_UP: lambda: follow_up_reminder(contact, outreach, 7),
         Kind.KEEP_IN_TOUCH: lambda: request.getfixturevalue("keep_in_touch_reminder"),
         Kind.COACH_DIGEST: lambda: request.getfixturevalue("digest_reminder"),
+        Kind.ACTION_ASSIGNED: lambda: action_item_reminder(
+            request.getfixturevalue("action_item"), Kind.ACTION_ASSIGNED
+        ),
+        Kind.ACTION_DUE: lambda: action_item_reminder(
+            request.getfixturevalue("action_item"), Kind.ACTION_DUE
+        ),
+        Kind.WEEKLY_SUMMARY: lambda: request.getfixturevalue("weekly_summary_reminder"),
     }
     return builders
 
@@ -149,6 +202,13 @@ def test_each_kind_is_a_text_and_html_email_whose_subject_names_the_contact(remi
     assert "</html>" in html_of(message)
     if kind == Kind.COACH_DIGEST:
         assert message.subject.startswith("Your day, Tuesday 10 March: 1 interview, ")
+    elif kind == Kind.WEEKLY_SUMMARY:
+        assert message.subject == (
+            "Your week of 2 March: you reached 3 of 5 people; 2 conversations of 2"
+        )
+    elif kind in (Kind.ACTION_ASSIGNED, Kind.ACTION_DUE):
+        assert "Ask Sam for two names at Acme" in message.subject
+        assert "Sam O'Neill (Acme & Co)" in message.body  # what the item is about
     else:
         assert "Sam O'Neill (Acme & Co)" in message.subject
     # The whole message serialises (headers included) as it would be sent.

@@ -1,25 +1,31 @@
 """Properties of the reminder rules, on generated histories, across timezones and DST changes.
 
 (a) Every due time keeps its rule: a thank-you 24–48 h after the end in waking hours, prep
-    before the start, follow-ups on business days in waking hours, never on a weekend.
+    before the start, follow-ups on business days in waking hours, never on a weekend; an
+    action item on the morning of its due date, a weekly summary on the Monday after its week.
 (b) What the Reminders tab lists as coming is what the sweep records when that moment arrives,
     and nothing else.
 (c) The coach home, the digest and the client's next steps list the same contacts and
     interviews for the same rule (stalled outreach, overdue thank-yous, interviews today), each
-    once; the coach home's fast SQL form of "stalled
-    outreach" agrees with the rule.
+    once; the coach home's fast SQL form of "stalled outreach" agrees with the rule.
+(d) Action items and weekly summaries through the sweep, while items are ticked off and moved:
+    due in waking hours, once per item and due date; a moved due date is a new occurrence; a
+    done item sends nothing; and until the first change, (b).
 
-Hypothesis generates the inputs (histories of outreach, replies, snoozes, touches and
-interviews; the moment of the check; the timezone) and time-machine moves the clock.
+Hypothesis generates the inputs (histories of outreach, replies, snoozes, touches, interviews,
+action items and targets; the moment of the check; the timezone) and time-machine moves the
+clock.
 """
 
+import heapq
 import zoneinfo
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import time_machine
+from django.core import mail
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
@@ -33,15 +39,24 @@ from dashboard.attention import (
     attention_for,
 )
 from dashboard.next_steps import next_steps
-from goals.weeks import week_bounds
+from goals.models import ActionItem
+from goals.services import action_item_complete, action_item_update
+from goals.weeks import WEEK, week_bounds, week_start
+from goals.weeks import local_date as goals_local_date
 from interviews.models import Debrief, Interview
 from reminders import candidates, rules
 from reminders.digest import digest_for
 from reminders.identity import Occasion
 from reminders.models import Reminder
 from reminders.selectors import upcoming_reminders
-from reminders.sweep import record_due_reminders
-from tests.factories import ClientFactory, CoachFactory, ContactFactory
+from reminders.sweep import record_due_reminders, run_sweep
+from tests.factories import (
+    ActionItemFactory,
+    ClientFactory,
+    CoachFactory,
+    ContactFactory,
+    WeeklyTargetFactory,
+)
 
 # Zones with the shapes that break naive code: half-hour offsets, a 30-minute DST change
 # (Lord Howe), a two-hour one (Troll), the date line, the southern hemisphere, none at all.
@@ -179,6 +194,8 @@ def test_a_new_action_item_is_announced_in_waking_hours_within_half_a_day(assign
 
     assert in_waking_hours(due.at, zone)
     assert assigned_at <= due.at <= assigned_at + timedelta(hours=14)
+    # The sweep reads items set within ACTION_ASSIGNED_PAST: long enough for the whole window.
+    assert due.window_ends_at <= assigned_at + candidates.ACTION_ASSIGNED_PAST
 
 
 @settings(max_examples=RULE_EXAMPLES)
@@ -400,6 +417,193 @@ class TestTheRemindersTabKeepsItsPromises(TestCase):
             found = promised[reminder.key]
             assert reminder.due_at == found.due.at
             assert reminder.occasion == found.occasion
+
+
+# --- (d) Action items and weekly summaries, through the sweep -----------------------------------
+
+GOAL_EXAMPLES = 60
+goal_examples = settings(
+    max_examples=GOAL_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+item_histories = st.fixed_dictionaries(
+    {
+        "by_coach": st.integers(0, 3).map(lambda n: n != 0),
+        "set": minutes(days_from=0, days_to=2),  # minutes before the check
+        # days after the client's date at the check; None: no due date
+        "due_in": st.none() | st.integers(-2, 5),
+        # (what, minutes after the check (the first sweep), for a move: days after the
+        # client's date then)
+        "change": st.none()
+        | st.tuples(
+            st.sampled_from(["done", "move"]),
+            minutes(days_from=0, days_to=5).map(lambda minute: minute + 1),
+            st.integers(-2, 4),
+        ),
+    }
+)
+goal_histories = st.fixed_dictionaries(
+    {
+        "zone": zones,
+        "archived": st.integers(0, 9).map(lambda n: n == 0),
+        "assigned_emails": st.integers(0, 5).map(lambda n: n != 0),
+        "summaries": st.integers(0, 5).map(lambda n: n != 0),
+        # weeks before the check's week that the target starts (-1: next week); None: no target
+        "target_since": st.none() | st.integers(-1, 2),
+        "items": st.lists(item_histories, min_size=1, max_size=3),
+    }
+)
+# The sweeps run until this long after the check: every change and the mornings after it.
+GOAL_HORIZON = timedelta(days=8)
+
+
+def build_goals(history: dict, now: datetime) -> tuple[Client, list]:
+    """The client, and their items with the change each will see: (item, (what, at, days))."""
+    zone = history["zone"]
+    client = ClientFactory(
+        coach=CoachFactory(daily_digest=False),
+        timezone=zone,
+        status=Client.Status.ARCHIVED if history["archived"] else Client.Status.ACTIVE,
+        remind_assigned_actions=history["assigned_emails"],
+        remind_weekly_summary=history["summaries"],
+    )
+    if history["target_since"] is not None:
+        this_week = week_start(now, zone)
+        WeeklyTargetFactory(client=client, since=this_week - WEEK * history["target_since"])
+    today = goals_local_date(now, zone)
+    items = []
+    for item_history in history["items"]:
+        due_in = item_history["due_in"]
+        with time_machine.travel(now - timedelta(minutes=item_history["set"]), tick=False):
+            item = ActionItemFactory(
+                client=client,
+                set_by=ActionItem.SetBy.COACH if item_history["by_coach"] else "client",
+                due_on=None if due_in is None else today + timedelta(days=due_in),
+            )
+        change = item_history["change"]
+        if change is not None:
+            what, after, days = change
+            change = (what, now + timedelta(minutes=after), days)
+        items.append((item, change))
+    return client, items
+
+
+def sweep_at(moment: datetime) -> None:
+    with time_machine.travel(moment, tick=False):
+        run_sweep(moment)
+
+
+def promised_at(client: Client, moment: datetime) -> dict:
+    with time_machine.travel(moment, tick=False):
+        return {found.key: found for found in upcoming_reminders(client, moment)}
+
+
+class TestActionItemAndSummaryReminders(TestCase):
+    @goal_examples
+    @given(
+        history=goal_histories,
+        now=moments,
+        probes=st.lists(minutes(days_from=0, days_to=7), max_size=3),
+    )
+    def test_due_in_waking_hours_once_per_item_and_date_a_move_is_new_and_done_sends_nothing(
+        self, history, now, probes
+    ):
+        mail.outbox.clear()
+        zone = history["zone"]
+        client, items = build_goals(history, now)
+        end = now + GOAL_HORIZON
+        sweep_at(now)  # the first sweep: what is due by now is recorded now, not promised
+        before = recorded_keys()
+        promised = promised_at(client, now)
+
+        # The sweep runs at every moment the Reminders tab promises (read again after each
+        # change) and at a few others; the changes happen in between, in the order of time.
+        # (moment, changes before sweeps, order of the items, the change or None)
+        events = [(f.due.at, 1, 0, None) for f in promised.values() if f.due.at <= end]
+        events += [(now + timedelta(minutes=m), 1, 0, None) for m in probes]
+        events += [(c[1], 0, n, (item, c)) for n, (item, c) in enumerate(items) if c]
+        heapq.heapify(events)
+        done_at, moved_to, swept = {}, [], {now}
+        first_change = min((change[1] for _, change in items if change), default=end)
+        agreed = False
+        while events:
+            at, *_order, change = heapq.heappop(events)
+            if at >= first_change and not agreed:
+                # Until the first change, the sweep recorded what the tab promised, when it
+                # promised it, and nothing else.
+                recorded = recorded_keys() - before
+                coming = {key for key, found in promised.items() if found.due.at < first_change}
+                assert recorded == coming, "the tab and the sweep disagree"
+                for reminder in Reminder.objects.filter(key__in=recorded):
+                    assert reminder.due_at == promised[reminder.key].due.at
+                agreed = True
+            if change is None:
+                if at not in swept:
+                    sweep_at(at)
+                    swept.add(at)
+                continue
+            item, (what, _at, days) = change
+            with time_machine.travel(at, tick=False):
+                if what == "done":
+                    action_item_complete(item=item, at=at)
+                    done_at[item.pk] = at
+                else:
+                    new_date = goals_local_date(at, zone) + timedelta(days=days)
+                    action_item_update(item=item, due_on=new_date)
+                    if item.pk not in done_at:
+                        moved_to.append((item, new_date, at))
+            sweep_at(at)
+            swept.add(at)
+            for found in promised_at(client, at).values():
+                if found.due.at <= end:
+                    heapq.heappush(events, (found.due.at, 1, 0, None))
+
+        sent = list(
+            Reminder.objects.filter(client=client, status=Reminder.Status.SENT)
+            .select_related("action_item")
+            .order_by("pk")
+        )
+        assert len([m for m in mail.outbox if m.to == [client.email]]) == len(sent)
+        for kind in sorted({reminder.kind for reminder in sent}):
+            event(f"sent: {kind}")
+        for reminder in sent:
+            # Due in the client's waking hours, sent within its window...
+            assert in_waking_hours(reminder.due_at, zone), reminder.key
+            assert reminder.due_at <= reminder.sent_at < reminder.window_ends_at
+            # ...never about an item done by then...
+            if reminder.action_item_id in done_at:
+                assert reminder.sent_at < done_at[reminder.action_item_id], "sent after done"
+            if reminder.kind == Reminder.Kind.ACTION_ASSIGNED:
+                # ...a new item announced at the first sweep from its moment on, and only an
+                # item the coach set.
+                assert reminder.sent_at == max(reminder.due_at, now)
+                assert reminder.action_item.set_by == ActionItem.SetBy.COACH
+            elif reminder.kind == Reminder.Kind.ACTION_DUE:
+                # On the morning of its due date, client-local, in waking hours.
+                assert local(reminder.sent_at, zone).date() == reminder.local_date
+                assert in_waking_hours(reminder.sent_at, zone)
+            else:
+                # On the Monday after its week, for a week with a target in force.
+                assert local(reminder.sent_at, zone).date() == reminder.local_date + WEEK
+                assert in_waking_hours(reminder.sent_at, zone)
+                assert client.weekly_targets.get().since <= reminder.local_date
+        # Once per item and due date.
+        due_days = [(r.action_item_id, r.local_date) for r in sent if r.kind == "action_due"]
+        assert len(set(due_days)) == len(due_days)
+        # A moved due date is a new occurrence: due on the new morning, if that is still to
+        # come (or under way) when it is moved, and before the sweeps stop.
+        for item, new_date, moved_at in moved_to:
+            due = rules.action_due_due(due_on=new_date, set_at=item.created_at, timezone_name=zone)
+            if (
+                due is not None
+                and due.window_ends_at > moved_at
+                and due.at <= end
+                and client.status == Client.Status.ACTIVE
+                and item.pk not in done_at
+            ):
+                assert (item.pk, new_date) in due_days, "a moved item was not due again"
+                event("a moved item was due again")
 
 
 # --- (c) The lists that show a rule agree -------------------------------------------------------

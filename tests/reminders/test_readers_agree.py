@@ -2,7 +2,7 @@
 apart (the digest, the Reminders tab, the emails and the coach home each had their own), each
 checked through what a coach or client sees."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -17,11 +17,13 @@ from reminders.models import Reminder
 from reminders.selectors import upcoming_reminders
 from reminders.sweep import run_sweep
 from tests.factories import (
+    ActionItemFactory,
     ClientFactory,
     CoachFactory,
     ContactFactory,
     InterviewFactory,
     TouchFactory,
+    WeeklyTargetFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +142,38 @@ def test_the_coach_home_digest_and_next_steps_agree_on_an_overdue_thank_you(
     assert (bool(on_home), bool(in_digest), bool(in_next_steps)) == (listed, listed, listed)
     if listed:
         assert in_digest == in_next_steps == [interview]
+
+
+# --- action items and weekly summaries ---------------------------------------------------------
+
+
+def test_the_reminders_tab_shows_the_action_item_emails_the_sweep_then_sends(coach, client):
+    sunday_night = datetime(2026, 6, 7, 21, 30, tzinfo=UTC)  # 22:30 in London
+    with time_machine.travel(sunday_night, tick=False):
+        item = ActionItemFactory(client=client, due_on=date(2026, 6, 10))
+        ActionItemFactory(client=client, set_by="client", due_on=date(2026, 6, 9))
+        coming = [(found.key, found.due.at) for found in upcoming_reminders(client, sunday_night)]
+
+    # Monday 08:00 (the new item), Tuesday and Wednesday 08:00 (each due date), in London.
+    for day in (8, 9, 10):
+        sweep_at(datetime(2026, 6, day, 7, 0, tzinfo=UTC))
+
+    sent = list(
+        Reminder.objects.filter(client=client, status=Reminder.Status.SENT)
+        .order_by("due_at")
+        .values_list("key", "due_at")
+    )
+    assert coming == sent
+    assert len(sent) == 3
+    assert sent[0][0] == f"action_assigned:item-{item.pk}"
+
+
+def test_the_reminders_tab_shows_the_weekly_summary_the_sweep_then_sends(client):
+    WeeklyTargetFactory(client=client)
+    friday = datetime(2026, 6, 5, 12, 0, tzinfo=UTC)
+
+    coming = [(found.key, found.due.at) for found in upcoming_reminders(client, friday)]
+    sweep_at(datetime(2026, 6, 8, 7, 0, tzinfo=UTC))  # Monday 08:00 in London
+
+    assert coming == list(Reminder.objects.values_list("key", "due_at"))
+    assert coming[0][0] == f"weekly_summary:client-{client.pk}:week-2026-06-01"

@@ -2,7 +2,7 @@
 
 import itertools
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -11,10 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Contact, Touch
+from goals.models import ActionItem
 from interviews import scheduling
 from reminders.models import Reminder
 from reminders.selectors import upcoming_reminders
-from tests.factories import ClientFactory, ContactFactory, InterviewFactory, TouchFactory
+from tests.factories import (
+    ActionItemFactory,
+    ClientFactory,
+    ContactFactory,
+    InterviewFactory,
+    TouchFactory,
+    WeeklyTargetFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -280,8 +288,9 @@ def build(client, n):
 
 # Coming up reads the sweep's own candidates (reminders.candidates): the interviews, the
 # contacts waiting for a reply (recent outreach; snoozed ones), the contacts to keep in touch
-# with (recent touches; snoozed ones), then the keys recorded.
-UPCOMING_QUERIES = 6
+# with (recent touches; snoozed ones), the items just set, the items still to fall due, the
+# client if a weekly summary can come (and then their targets), then the keys recorded.
+UPCOMING_QUERIES = 10
 # Session, user, client, Coming up, and two for the Log page (count, rows).
 TAB_QUERIES = 3 + UPCOMING_QUERIES + 2
 
@@ -335,3 +344,61 @@ def test_the_demo_has_reminders_in_every_status_and_seeding_twice_adds_none(clie
 
     client.login(username="coach@example.com", password="coachdesk-demo")
     assert "Reminder failed" in client.get(reverse("dashboard:coach_home")).content.decode()
+
+
+# --- action items and weekly summaries -------------------------------------------------------
+
+# Sunday 31 May 2026, 21:00 in London: after waking hours, the evening before a Monday.
+SUNDAY_EVENING = datetime(2026, 5, 31, 20, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+
+
+def test_coming_up_lists_action_item_and_weekly_summary_reminders(coach_client, coach):
+    client = ClientFactory(coach=coach, name="Priya Shah", timezone="Europe/London")
+    WeeklyTargetFactory(client=client)
+    with time_machine.travel(SUNDAY_EVENING, tick=False):
+        ActionItemFactory(client=client, title="Draft the pitch", due_on=date(2026, 6, 3))
+        ActionItemFactory(client=client, title="Done already", due_on=date(2026, 6, 3))
+        ActionItem.objects.filter(title="Done already").update(done_at=SUNDAY_EVENING)
+
+        coming = rows(coach_client.get(tab_url(client)), "upcoming-heading")
+
+    assert coming == [
+        "New action item from the coach “Draft the pitch” — Mon 1 Jun 2026, 08:00 BST",
+        "Weekly summary of targets Week of Mon 25 May — Mon 1 Jun 2026, 08:00 BST",
+        "Action item due today “Draft the pitch”, due Wed 3 Jun — Wed 3 Jun 2026, 08:00 BST",
+    ]
+
+
+def test_the_log_names_the_item_or_says_it_was_deleted(coach_client, coach):
+    client = ClientFactory(coach=coach, timezone="Europe/London")
+    kept = ActionItemFactory(client=client, title="Draft the pitch")
+    due = datetime(2026, 6, 3, 7, 0, tzinfo=UTC)
+    record(client, kind=Reminder.Kind.ACTION_ASSIGNED, action_item=kept, due_at=due)
+    # The item of this one was deleted since (the column is cleared, the row stays).
+    record(client, kind=Reminder.Kind.ACTION_DUE, local_date=date(2026, 6, 3), due_at=due - DAY)
+
+    log = rows(coach_client.get(tab_url(client)), "log-heading")
+
+    assert log[0].startswith("New action item from the coach “Draft the pitch”")
+    assert log[1].startswith("Action item due today An action item deleted since")
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_coming_up_takes_the_same_queries_however_many_action_items(
+    coach, coach_client, django_assert_max_num_queries, n
+):
+    client = ClientFactory(coach=coach, timezone="Europe/London")
+    WeeklyTargetFactory(client=client)
+    with time_machine.travel(SUNDAY_EVENING, tick=False):
+        ActionItemFactory.create_batch(n, client=client, due_on=date(2026, 6, 3))
+        for item in ActionItem.objects.filter(client=client)[:3]:
+            record(client, kind=Reminder.Kind.ACTION_ASSIGNED, action_item=item)
+
+        with django_assert_max_num_queries(UPCOMING_QUERIES):
+            upcoming = upcoming_reminders(client, SUNDAY_EVENING)
+        with django_assert_max_num_queries(TAB_QUERIES):
+            coach_client.get(tab_url(client))
+
+    # Each item's new-item and due-day emails, and the summary of the week ending tonight.
+    assert len(upcoming) == 2 * n + 1

@@ -20,14 +20,21 @@ from reminders.sweep import (
     deliver,
     record_due_reminders,
 )
-from reminders.sweep.due import due_keep_in_touch_occurrences
+from reminders.sweep.due import (
+    due_action_assigned_occurrences,
+    due_action_due_occurrences,
+    due_keep_in_touch_occurrences,
+    due_weekly_summary_occurrences,
+)
 from tests.factories import (
+    ActionItemFactory,
     ClientFactory,
     CoachFactory,
     ContactFactory,
     DebriefFactory,
     InterviewFactory,
     TouchFactory,
+    WeeklyTargetFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -323,3 +330,110 @@ def test_the_sweep_reports_whose_contacts_it_closed(clock):
     assert close_silent_contacts(LONDON_DEADLINE, changed) == 1
 
     assert changed == {closing.pk}
+
+
+# --- Action items and weekly summaries ---------------------------------------------------------
+
+# Tuesday 9 June 2026, 13:00 UTC: 14:00 in London, and Tuesday 01:00 at UTC-12, the zone
+# furthest behind: no timezone is on a Monday.
+ITEMS_NOW = datetime(2026, 6, 9, 13, 0, tzinfo=UTC)
+# Monday 8 June 2026, 10:00 UTC: Monday in London and in every zone west of Kiritimati.
+SUMMARY_NOW = datetime(2026, 6, 8, 10, 0, tzinfo=UTC)
+
+
+def clients_with_items(n: int) -> list:
+    """n clients in three timezones, each with two items due today (one set by their coach,
+    one by themselves, both days ago), an item their coach set an hour ago and a done one."""
+    coach = CoachFactory(daily_digest=False)
+    zones = ["Europe/London", "Europe/Berlin", "Africa/Lagos"]
+    clients = []
+    for i in range(n):
+        client = ClientFactory(coach=coach, timezone=zones[i % len(zones)])
+        with time_machine.travel(ITEMS_NOW - timedelta(days=2), tick=False):
+            ActionItemFactory(client=client, due_on=ITEMS_NOW.date())
+            ActionItemFactory(client=client, set_by="client", due_on=ITEMS_NOW.date())
+        with time_machine.travel(ITEMS_NOW - timedelta(hours=1), tick=False):
+            ActionItemFactory(client=client, due_on=ITEMS_NOW.date() + timedelta(days=3))
+            ActionItemFactory(client=client, done_at=ITEMS_NOW - timedelta(minutes=5))
+        clients.append(client)
+    return clients
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_action_item_sources_read_one_query_each_for_2_or_12_clients(
+    django_assert_max_num_queries, n
+):
+    clients_with_items(n)
+
+    with django_assert_max_num_queries(1):
+        assigned = list(due_action_assigned_occurrences(ITEMS_NOW))
+    with django_assert_max_num_queries(1):
+        due = list(due_action_due_occurrences(ITEMS_NOW))
+
+    assert len(assigned) == n  # the coach's item of an hour ago, each; not the client's own
+    assert len(due) == 2 * n  # due today: the coach's older item and the client's own
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_weekly_summary_source_reads_two_queries_on_a_monday_and_none_otherwise(
+    django_assert_max_num_queries, n
+):
+    for i in range(n):
+        client = ClientFactory(timezone=["Europe/London", "Asia/Tokyo"][i % 2])
+        WeeklyTargetFactory(client=client, kind="outreach")
+        WeeklyTargetFactory(client=client, kind="conversations")
+    ClientFactory(timezone="Europe/London")  # no targets: no summary
+
+    with django_assert_max_num_queries(2):
+        on_monday = list(due_weekly_summary_occurrences(SUMMARY_NOW))
+    with django_assert_max_num_queries(0):
+        on_tuesday = list(due_weekly_summary_occurrences(ITEMS_NOW))
+
+    assert len(on_monday) == n
+    assert on_tuesday == []
+
+
+# The claim and delivery of THANK_YOU_BATCH_QUERIES, with the action items read once for the
+# batch (and what they are about joined to the claim's read) instead of the interviews and
+# their referrals.
+ACTION_ITEM_BATCH_QUERIES = THANK_YOU_BATCH_QUERIES - 1
+
+
+@pytest.mark.parametrize("k", [2, 12])
+def test_a_batch_of_action_item_emails_reads_in_the_same_queries_for_2_or_12(
+    django_assert_max_num_queries, k
+):
+    clients_with_items(k)
+    with time_machine.travel(ITEMS_NOW, tick=False):
+        assert record_due_reminders(ITEMS_NOW) == 3 * k
+        result = SweepResult()
+
+        with django_assert_max_num_queries(ACTION_ITEM_BATCH_QUERIES + 3 * k):
+            deliver(claim_due_reminders(ITEMS_NOW), ITEMS_NOW, result)
+
+    assert result.sent == 3 * k
+
+
+# A summary counts its client's week (goals.progress.week_progress: the targets, then one count
+# per kind with a target), so each summary email reads up to four queries of its own besides
+# its UPDATE. The batch reads the clients and their targets once to re-check them, where a
+# thank-you batch reads the interviews and their referrals.
+SUMMARY_EMAIL_QUERIES = 1 + 4
+
+
+@pytest.mark.parametrize("k", [2, 12])
+def test_a_batch_of_weekly_summaries_reads_a_fixed_number_of_queries_per_email(
+    django_assert_max_num_queries, k
+):
+    for _ in range(k):
+        client = ClientFactory(timezone="Europe/London")
+        for kind in ("outreach", "conversations", "thank_yous"):
+            WeeklyTargetFactory(client=client, kind=kind)
+    with time_machine.travel(SUMMARY_NOW, tick=False):
+        assert record_due_reminders(SUMMARY_NOW) == k
+        result = SweepResult()
+
+        with django_assert_max_num_queries(THANK_YOU_BATCH_QUERIES + SUMMARY_EMAIL_QUERIES * k):
+            deliver(claim_due_reminders(SUMMARY_NOW), SUMMARY_NOW, result)
+
+    assert result.sent == k
