@@ -335,6 +335,17 @@ def action_items_due(now: datetime, *, clients=None, ahead: bool = False) -> Que
     return _in_caseload(items, clients, "").select_related(*ACTION_ITEM_RELATED)
 
 
+def overdue_action_items(clients, now: datetime) -> QuerySet:
+    """Open items of `clients` past their due date in each client's timezone
+    (ActionItem.objects.overdue, the rule), the longest overdue first."""
+    return (
+        ActionItem.objects.overdue(now)
+        .filter(client__in=clients)
+        .select_related("client")
+        .order_by("due_on", "created_at", "pk")
+    )
+
+
 def weekly_summary_candidates(
     now: datetime, *, clients=None, ahead: bool = False
 ) -> list[tuple[Client, date]]:

@@ -1,4 +1,5 @@
-"""The coach's morning digest: today's interviews, overdue thank-yous, stalled outreach.
+"""The coach's morning digest: today's interviews, overdue thank-yous, stalled outreach, overdue
+action items.
 
 Its lists are the coach home's rules (reminders.candidates), not copies of them: the same
 interviews and contacts, each once."""
@@ -18,10 +19,16 @@ class Digest:
     interviews_today: list = field(default_factory=list)
     overdue_thank_yous: list = field(default_factory=list)
     stalled_outreach: list = field(default_factory=list)  # candidates.Stalled
+    overdue_actions: list = field(default_factory=list)  # goals.models.ActionItem
 
     @property
     def has_news(self) -> bool:
-        return bool(self.interviews_today or self.overdue_thank_yous or self.stalled_outreach)
+        return bool(
+            self.interviews_today
+            or self.overdue_thank_yous
+            or self.stalled_outreach
+            or self.overdue_actions
+        )
 
 
 def digest_for(coach, now: datetime) -> Digest:
@@ -33,4 +40,5 @@ def digest_for(coach, now: datetime) -> Digest:
         interviews_today=list(candidates.interviews_today(caseload, now, coach.timezone)),
         overdue_thank_yous=list(candidates.overdue_thank_yous(caseload, now)),
         stalled_outreach=list(candidates.stalled_outreach(caseload, now)),
+        overdue_actions=list(candidates.overdue_action_items(caseload, now)),
     )

@@ -302,6 +302,19 @@ def coach_digest_context(reminder: Reminder, context: dict) -> dict:
             for stalled in digest.stalled_outreach[:shown]
         ],
         "stalled_more": max(len(digest.stalled_outreach) - shown, 0),
+        "overdue_actions": [
+            {
+                "item": item,
+                "days_overdue": (
+                    local_date(reminder.due_at, item.client.timezone) - item.due_on
+                ).days,
+                "url": site_url(
+                    reverse("clients:client_detail", kwargs={"client_pk": item.client_id})
+                ),
+            }
+            for item in digest.overdue_actions[:shown]
+        ],
+        "overdue_actions_more": max(len(digest.overdue_actions) - shown, 0),
     }
 
 

@@ -437,6 +437,32 @@ def test_the_digest_lists_todays_interviews_overdue_thank_yous_and_stalled_outre
     assert text.count(f"{SITE}/interviews/") == 2
 
 
+def test_the_digest_lists_the_15_longest_overdue_action_items_and_counts_the_rest(
+    coach, portal_client
+):
+    for n in range(17):
+        ActionItemFactory(
+            client=portal_client, title=f"Homework {n}", due_on=date(2026, 3, 9) - timedelta(n)
+        )
+    ActionItemFactory(client=portal_client, title="Due today", due_on=NOW.date())
+    ActionItemFactory(client=portal_client, title="Done", due_on=date(2026, 3, 2), done_at=NOW)
+
+    message = emails.build_message(recorded(occurrences.digest_occurrence(coach, NOW.date())))
+
+    assert message.subject.endswith(", 17 overdue action items")
+    text = message.body
+    listed = [line for line in text.splitlines() if line.startswith("- Priya Shah: Homework")]
+    assert listed[0] == "- Priya Shah: Homework 16 · due Saturday 21 February, 17 days ago"
+    assert listed[-1] == "- Priya Shah: Homework 2 · due Saturday 7 March, 3 days ago"
+    assert len(listed) == emails.DIGEST_ROWS_PER_LIST == 15
+    assert "…and 2 more on your home page" in text
+    assert "Due today" not in text
+    assert "Homework 1 " not in text
+    assert "- Priya Shah: Done" not in text
+    assert f"{SITE}/clients/{portal_client.pk}/" in text
+    assert "Homework 16" in html_of(message)
+
+
 # --- through the sweep ----------------------------------------------------------------------
 
 

@@ -8,9 +8,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from clients.models import Contact, Touch
+from clients.models import Client, Contact, Touch
 from dashboard.attention import attention_for
 from dashboard.next_steps import next_steps
+from goals.models import ActionItem
 from interviews.models import Interview
 from reminders.digest import digest_for
 from reminders.models import Reminder
@@ -177,3 +178,25 @@ def test_the_reminders_tab_shows_the_weekly_summary_the_sweep_then_sends(client)
 
     assert coming == list(Reminder.objects.values_list("key", "due_at"))
     assert coming[0][0] == f"weekly_summary:client-{client.pk}:week-2026-06-01"
+
+
+def test_the_digest_lists_the_overdue_items_of_the_rule_in_each_clients_timezone(coach):
+    # 07:30 in London on Wednesday 10 June is already the afternoon in Auckland and still
+    # Tuesday evening in Honolulu: an item due on Tuesday is overdue in London and Auckland.
+    tuesday = date(2026, 6, 9)
+    overdue = []
+    for zone in ("Europe/London", "Pacific/Auckland", "Pacific/Honolulu"):
+        client = ClientFactory(coach=coach, timezone=zone)
+        item = ActionItemFactory(client=client, title=f"Due on Tuesday in {zone}", due_on=tuesday)
+        if zone != "Pacific/Honolulu":
+            overdue.append(item)
+        ActionItemFactory(client=client, due_on=tuesday, done_at=DIGEST_TIME)  # done: not listed
+    elsewhere = ClientFactory(timezone="Europe/London")  # another coach's client
+    ActionItemFactory(client=elsewhere, due_on=tuesday)
+
+    listed = digest_for(coach, DIGEST_TIME).overdue_actions
+
+    assert {item.pk for item in listed} == {item.pk for item in overdue}
+    caseload = Client.objects.filter(coach=coach)
+    by_rule = ActionItem.objects.overdue(DIGEST_TIME).filter(client__in=caseload)
+    assert sorted(item.pk for item in listed) == sorted(by_rule.values_list("pk", flat=True))
