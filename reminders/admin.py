@@ -21,6 +21,6 @@ class ReminderAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", ("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["key", "recipient_email", "client__name", "contact__name", "message_id"]
     list_select_related = ["client", "contact"]
-    raw_id_fields = ["client", "coach", "interview", "contact"]
+    raw_id_fields = ["client", "coach", "interview", "contact", "action_item"]
     date_hierarchy = "due_at"
     readonly_fields = ["key", "message_id", "claimed_at", "sent_at", "created_at"]
