@@ -359,6 +359,12 @@ class Touch(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    email_message_id = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The Message-ID of the email this was logged from (the inbound app); "
+        "empty when logged by hand.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TouchQuerySet.as_manager()
@@ -366,9 +372,21 @@ class Touch(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["contact", "-at"]), models.Index(fields=["kind", "at"])]
+        constraints = [
+            # One email logs one touch per contact, however often it arrives or is resolved.
+            models.UniqueConstraint(
+                fields=["contact", "email_message_id"],
+                condition=~Q(email_message_id=""),
+                name="touch_one_per_email_per_contact",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.contact} · {self.at:%Y-%m-%d}"
+
+    @property
+    def logged_by_email(self) -> bool:
+        return bool(self.email_message_id)
 
 
 class OutreachTemplateQuerySet(models.QuerySet):

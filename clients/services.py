@@ -219,8 +219,19 @@ def contact_advance(*, contact: Contact, to: str) -> Contact:
 
 
 @transaction.atomic
-def contact_log_touch(*, contact: Contact, kind, channel, at=None, note="", by=None) -> Touch:
-    touch = Touch(contact=contact, kind=kind, channel=channel, at=at or now(), note=note)
+def contact_log_touch(
+    *, contact: Contact, kind, channel, at=None, note="", by=None, email_message_id=""
+) -> Touch:
+    """Log a touch and move the contact's stage as the touch says. `email_message_id`: the
+    touch was logged from that email (inbound); the same email logs one touch per contact."""
+    touch = Touch(
+        contact=contact,
+        kind=kind,
+        channel=channel,
+        at=at or now(),
+        note=note,
+        email_message_id=email_message_id,
+    )
     touch.logged_by = by
     touch.full_clean()
     touch.save()
