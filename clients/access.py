@@ -543,3 +543,21 @@ def library_rights(user) -> dict:
             output_field=BooleanField(),
         ),
     }
+
+
+# --- Inbound email (inbound app) -------------------------------------------------------------
+#
+# A client's logging address, the emails that matched none of their contacts and the people
+# suggested from them belong to the client: whoever may see the client sees them and works on
+# them as on the client's touches (the pages load the client with get_client); a viewer reads
+# them, and ReadOnlyViewerMiddleware refuses the rest. A client never reaches another client's.
+# The inbound models live in an app above this one, so the loader is handed their queryset: a
+# VisibleToQuerySet, whose visible_to applies client_scope along its path to Client.
+
+
+def get_inbound_item(user, queryset, pk):
+    """An inbound message or suggestion (`queryset`'s model) of a client the user may see, with
+    its client, else 404."""
+    return get_object_or_404(
+        queryset.visible_to(user).select_related("client", "client__coach", "client__user"), pk=pk
+    )

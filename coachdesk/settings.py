@@ -93,10 +93,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Email providers' inbound webhooks and their signature checks (inbound/webhooks.py).
+    "anymail",
     "accounts",
     "clients",
     "interviews",
     "goals",
+    "inbound",
     "reminders",
     "practices",
     "dashboard",
@@ -277,6 +280,36 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# --- Email providers (django-anymail) ----------------------------------------------------
+# One block per provider, named as anymail names them, so that the same settings serve its
+# inbound webhook (inbound/webhooks.py) and, when it is chosen to send, its email backend.
+# A provider's inbound URL answers only once its authentication is set (inbound.webhooks):
+# Mailgun signs each post (its webhook signing key); Postmark authenticates with the
+# user:password in the URL you give it (ANYMAIL_WEBHOOK_SECRET).
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "WEBHOOK_SECRET": env.list("ANYMAIL_WEBHOOK_SECRET", default=[]),
+        "MAILGUN_API_KEY": env.str("MAILGUN_API_KEY", default=""),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+        "MAILGUN_API_URL": env.str("MAILGUN_API_URL", default=""),
+        "POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default=""),
+    }.items()
+    if value
+}
+
+# --- Inbound email (issue 14; inbound/) -------------------------------------------------------
+# Each client's private logging address is log+<token>@INBOUND_DOMAIN: mail for that domain
+# reaches CoachDesk by a provider's inbound webhook or `manage.py receive_email` (a Postfix
+# pipe). Production has no default: without it no address is shown and every message is
+# refused as addressed to nobody.
+INBOUND_DOMAIN = env.str(
+    "INBOUND_DOMAIN", default="" if PRODUCTION else "inbound.coachdesk.localhost"
+).lower()
+# The largest message taken, attachments included (they are read, never stored). A webhook's
+# request body is bound by MAX_REQUEST_BODY_MB as well.
+INBOUND_MAX_MESSAGE_BYTES = env.int("INBOUND_MAX_MESSAGE_MB", default=10) * 1024 * 1024
 
 # --- Cache ---------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

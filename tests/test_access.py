@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership
 from clients.models import ClientShare, ContactImport, Opportunity
+from inbound.models import InboundMessage, LoggingAddress, Suggestion
 from interviews.models import InterviewQuestion
 from tests.factories import (
     CoachFactory,
@@ -64,6 +65,10 @@ PUBLIC = {
     "reminders:action_thank_you_sent",
     "reminders:action_snooze",
     "reminders:unsubscribe",
+    # Email providers' inbound webhooks: each post's signature (Mailgun) or basic auth
+    # (Postmark) is the check, and the logging address's secret token picks the client.
+    "inbound:webhook_mailgun",
+    "inbound:webhook_postmark",
 }
 
 # Pages without an object in the URL that belong to a coach's own work: every coach and admin;
@@ -129,6 +134,9 @@ VIEWER_READS = {
     "dashboard:export_interviews",
     "dashboard:practice_home",
     "reminders_coach:client_reminders",
+    "inbound:logging_address",
+    "inbound:message_list",
+    "inbound:suggestion_list",
 }
 
 
@@ -196,6 +204,18 @@ class World:
         # The team pages' objects: a member of the practice and an invitation to it.
         self.membership = self.colleague.membership
         self.practice_invitation = PracticeInvitationFactory(practice=self.practice)
+        # Inbound email: the client's logging address, an email that matched nobody and a
+        # person suggested from it.
+        LoggingAddress.objects.create(client=self.client, token=f"worldtoken{self.client.pk:08d}")
+        self.inbound_message = InboundMessage.objects.create(
+            client=self.client,
+            message_id=f"world-{self.client.pk}@example.org",
+            subject="Coffee next week?",
+            status=InboundMessage.Status.UNMATCHED,
+        )
+        self.suggestion = Suggestion.objects.create(
+            client=self.client, email="sam.lee@acme.example", name="Sam Lee", seen_in=None
+        )
 
     def user(self, role):
         return {
@@ -235,6 +255,8 @@ OBJECTS = {
     "membership_pk": lambda world: world.membership.pk,
     "invitation_pk": lambda world: world.practice_invitation.pk,
     "share_pk": lambda world: world.share.pk,
+    "message_pk": lambda world: world.inbound_message.pk,
+    "suggestion_pk": lambda world: world.suggestion.pk,
     # Not objects: the verb in the URL.
     "direction": lambda world: "up",
     "action": lambda world: "complete",
