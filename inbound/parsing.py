@@ -18,7 +18,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import getaddresses
 from html.parser import HTMLParser
 
 from anymail.inbound import AnymailInboundMessage
@@ -42,7 +42,6 @@ class Forwarded:
 
     participants: Participants
     subject: str
-    date_text: str
     first_lines: str
 
 
@@ -92,11 +91,15 @@ def _addresses(found) -> tuple[Address, ...]:
     )
 
 
-def _safe_date(message):
+def _safe_date(message) -> datetime | None:
+    """The Date header, aware (a "-0000" zone, "unknown", is read as UTC), or None."""
     try:
-        return message.date
+        found = message.date
     except (TypeError, ValueError, IndexError):
         return None
+    if found is not None and found.tzinfo is None:
+        found = found.replace(tzinfo=UTC)
+    return found
 
 
 def _one_line(value: str) -> str:
@@ -304,7 +307,6 @@ def _read_header_block(lines: list[str], start: int) -> Forwarded | None:
             cc=_parse_list(fields.get("cc", "")),
         ),
         subject=_one_line(fields.get("subject", ""))[:SUBJECT_CHARS],
-        date_text=fields.get("date", ""),
         first_lines=first_lines(body),
     )
 
@@ -320,42 +322,3 @@ def _parse_list(value: str) -> tuple[Address, ...]:
     value = re.sub(r"\[mailto:([^\]]+)\]", r"<\1>", value.replace("*", ""))
     value = value.replace(";", ",")
     return tuple(Address.of(name, email) for name, email in getaddresses([value]) if "@" in email)
-
-
-# --- dates in forwarded blocks --------------------------------------------------------------
-
-# How Gmail, Outlook and Apple Mail write the original's date (English), after " at " and a
-# trailing zone name are taken out. Those without an offset are read in the client's timezone.
-DATE_FORMATS = [
-    "%a, %d %b %Y %H:%M",  # Gmail (UK): Tue, 3 Mar 2026 at 10:12
-    "%a, %b %d, %Y %I:%M %p",  # Gmail (US): Tue, Mar 3, 2026 at 10:12 AM
-    "%A, %B %d, %Y %I:%M %p",  # Outlook (US): Tuesday, March 3, 2026 10:12 AM
-    "%A, %d %B %Y %H:%M",  # Outlook (UK): Tuesday, 3 March 2026 10:12
-    "%d %B %Y %H:%M:%S",  # Apple Mail (UK): 3 March 2026 at 10:12:00 GMT
-    "%B %d, %Y %I:%M:%S %p",  # Apple Mail (US): March 3, 2026 at 10:12:00 AM PST
-]
-
-
-def parse_forwarded_date(value: str) -> datetime | None:
-    """The original's date: aware when the block names an offset (or GMT/UTC), naive
-    otherwise (the caller reads it in the client's timezone); None when unreadable."""
-    value = _one_line(value)
-    if not value:
-        return None
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        pass
-    cleaned = re.sub(r"\s+at\s+", " ", value)
-    zone = re.search(r"\s([A-Z]{2,5})$", cleaned)
-    if zone:
-        cleaned = cleaned[: zone.start()]
-    for pattern in DATE_FORMATS:
-        try:
-            found = datetime.strptime(cleaned, pattern)
-        except ValueError:
-            continue
-        if zone and zone.group(1) in {"GMT", "UTC", "UT"}:
-            found = found.replace(tzinfo=UTC)
-        return found
-    return None

@@ -12,15 +12,13 @@ nothing. Nothing here ever sends mail: no message is answered.
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from anymail.inbound import AnymailInboundMessage
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.timezone import is_naive, make_aware, now
+from django.utils.timezone import now
 
 from clients.access import audience_of_clients, client_access_ended
 from clients.models import Client, Contact, Touch
@@ -93,9 +91,10 @@ def inbound_message_receive(
     # Sent to the logging address (To or Cc): a forward. Reached it only in Bcc: the original.
     forward = read.forwarded if _addressed_to(read, logging_address) else None
     if forward is not None:
+        # A forward is logged when it arrives: the block's date is a display string in the
+        # forwarder's language and timezone, and a forward follows the original closely.
         participants, subject = forward.participants, forward.subject or read.subject
-        sent_at = _forwarded_date(forward.date_text, client) or read.date
-        lines = forward.first_lines
+        sent_at, lines = None, forward.first_lines
     else:
         participants, subject, sent_at, lines = (
             read.participants,
@@ -146,13 +145,6 @@ def _addressed_to(read: parsing.ReadMessage, logging_address: LoggingAddress) ->
         addresses.parse_token(address.email) == logging_address.token
         for address in read.participants.recipients
     )
-
-
-def _forwarded_date(text: str, client: Client) -> datetime | None:
-    found = parsing.parse_forwarded_date(text)
-    if found is not None and is_naive(found):
-        found = make_aware(found, ZoneInfo(client.timezone))
-    return found
 
 
 def _log(row: InboundMessage, decisions: list[matching.Decision], *, by=None) -> list[Touch]:

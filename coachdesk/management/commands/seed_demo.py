@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clients.models import Client
+from coachdesk.demo.inbound import seed_inbound
 from coachdesk.demo.interviews import seed_interviews
 from coachdesk.demo.practices import seed_practices
 from coachdesk.demo.reminders import seed_reminders
@@ -105,6 +106,7 @@ class Command(BaseCommand):
         seed_practices(coaches)
         seed_interviews()
         seed_reminders()
+        seed_inbound()
 
         invalidate_all()  # pages cached before this run no longer match
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         raw = stream.read(limit + 1)
         if not services.message_size_allowed(len(raw)):
             raise CommandError(
-                f"The message is larger than {limit // (1024 * 1024)} MB: refused.",
+                f"The message is larger than the limit ({limit:,} bytes): refused.",
                 returncode=EX_DATAERR,
             )
         if not raw.strip():
