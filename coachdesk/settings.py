@@ -282,19 +282,18 @@ else:
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Email providers (django-anymail) ----------------------------------------------------
-# One block per provider, named as anymail names them, so that the same settings serve its
-# inbound webhook (inbound/webhooks.py) and, when it is chosen to send, its email backend.
-# A provider's inbound URL answers only once its authentication is set (inbound.webhooks):
-# Mailgun signs each post (its webhook signing key); Postmark authenticates with the
-# user:password in the URL you give it (ANYMAIL_WEBHOOK_SECRET).
+# anymail's one settings dict, its keys named as anymail names them: the providers' inbound
+# webhooks read it (inbound/webhooks.py), and a provider chosen to send reads its keys from the
+# same dict (add them here, e.g. POSTMARK_SERVER_TOKEN). A provider's inbound URL answers only
+# once its authentication is set: Mailgun signs each post (its webhook signing key, or else its
+# API key); Postmark sends the user:password of the URL you give it (ANYMAIL_WEBHOOK_SECRET,
+# which every provider's URL then carries). Unset keys are left out, as anymail expects.
 ANYMAIL = {
     key: value
     for key, value in {
         "WEBHOOK_SECRET": env.list("ANYMAIL_WEBHOOK_SECRET", default=[]),
         "MAILGUN_API_KEY": env.str("MAILGUN_API_KEY", default=""),
         "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
-        "MAILGUN_API_URL": env.str("MAILGUN_API_URL", default=""),
-        "POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default=""),
     }.items()
     if value
 }

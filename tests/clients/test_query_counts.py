@@ -41,7 +41,7 @@ def build_caseload(coach, n_clients, contacts_each):
 # page of a practice's admin also lists the practice's coaches (whose caseload to show); the
 # client page names the co-coaches and, for who may share, looks for a coach to share with.
 CASELOAD_QUERIES = 5
-CLIENT_PAGE_QUERIES = 9
+CLIENT_PAGE_QUERIES = 10  # with the logging address panel (inbound.selectors.panel_for)
 CONTACT_LIST_QUERIES = 6
 
 
