@@ -48,6 +48,7 @@ PUBLIC = {
 COACH_ONLY = {
     "dashboard:coach_home",
     "dashboard:practice_home",
+    "dashboard:practice_export",
     "practices:team",
     "dashboard:caseload_insights",
     "clients:caseload",
