@@ -150,7 +150,7 @@ class Membership(models.Model):
     """A coach's place in a practice. A user belongs to at most one practice.
 
     A deactivated membership keeps the row (who coached whom stays readable) and its user cannot
-    log in: `accounts.services.membership_deactivate` turns both off together."""
+    log in: `practices.services.membership_deactivate` turns both off together."""
 
     class Role(models.TextChoices):
         ADMIN = "admin", "Admin"
@@ -190,7 +190,7 @@ class Membership(models.Model):
 
 class PracticeInvitation(models.Model):
     """An invitation to join a practice. The link carries a signed token of this row's id
-    (accounts.invitations); accepting sets `accepted_at`, so a link works once."""
+    (practices.invitations); accepting sets `accepted_at`, so a link works once."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()

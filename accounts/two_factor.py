@@ -21,6 +21,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -52,6 +53,12 @@ def two_factor_required(user) -> bool:
 
 def two_factor_enabled(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def without_two_factor(users):
+    """The users of a queryset for whom two_factor_enabled is false, as one query."""
+    authenticator = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return users.exclude(Exists(authenticator))
 
 
 def session_is_verified(request) -> bool:

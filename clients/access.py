@@ -13,10 +13,21 @@ would confirm the object exists. The scoping itself is `client_scope` below, whi
 coach without a membership (made in the shell) is a coach of their own caseload.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -358,6 +369,14 @@ def get_client_to_reassign(user, pk) -> Client:
     )
 
 
+def get_client_to_export_all(user, pk) -> Client:
+    """The all-data export (the data-rights copy, private coach notes included in the coach's
+    copy) is for the client and those who work on them; a viewer reads the pages, not this."""
+    if is_viewer(user):
+        raise Http404
+    return get_client(user, pk)
+
+
 def get_company(user, pk) -> Company:
     return get_object_or_404(Company.objects.visible_to(user).select_related("client"), pk=pk)
 
@@ -367,6 +386,173 @@ def get_contact(user, pk) -> Contact:
         Contact.objects.visible_to(user).select_related("client", "client__coach", "company"),
         pk=pk,
     )
+
+
+# --- Practice team (practices app) ----------------------------------------------------------
+# The team pages' objects: only an admin of the practice may open a member or an invitation,
+# and only of their own practice; anyone else (another practice's admin included) gets 404.
+
+
+def get_membership(user, pk) -> Membership:
+    """A member of the admin's practice, active or deactivated."""
+    require_practice_admin(user)
+    members = practice_of(user).memberships.select_related("user", "practice")
+    return get_object_or_404(members, pk=pk)
+
+
+def get_practice_invitation(user, pk):
+    """An invitation to the admin's practice (a PracticeInvitation), whatever its state."""
+    require_practice_admin(user)
+    invitations = practice_of(user).invitations.select_related("practice", "invited_by")
+    return get_object_or_404(invitations, pk=pk)
+
+
+def coaches_to_take_over(membership: Membership):
+    """Who may be given a leaving member's clients: the practice's active admins and coaches,
+    not the member themselves."""
+    return practice_coaches(membership.practice).exclude(pk=membership.user_id)
+
+
+# --- Sharing and reassigning a client (practices.client_views) ------------------------------
+#
+# Who may do it is decided by get_client_to_share and get_client_to_reassign above, and get_share
+# below; the client page asks the same questions of a client it has loaded (ClientCoaches).
+
+
+def practice_of_client(client: Client):
+    """The practice of the client's coach, even one deactivated since (their clients wait
+    there to be reassigned), or None for a coach without one."""
+    membership = membership_of(client.coach)
+    return membership.practice if membership is not None else None
+
+
+def coaches_to_reassign_to(client: Client):
+    """Who can become the client's coach: the practice's other active admins and coaches."""
+    practice = practice_of_client(client)
+    if practice is None:
+        return User.objects.none()
+    return practice_coaches(practice).exclude(pk=client.coach_id)
+
+
+def coaches_to_share_with(client: Client):
+    """Who can become a co-coach: the practice's active admins and coaches other than the
+    client's coach and their co-coaches."""
+    return coaches_to_reassign_to(client).exclude(
+        pk__in=ClientShare.objects.filter(client=client).values("coach_id")
+    )
+
+
+def get_share(user, client_pk, pk) -> ClientShare:
+    """A co-coach's share of a client the user may share (see get_client_to_share)."""
+    require_coach(user)
+    shares = ClientShare.objects.filter(
+        client_id=client_pk, client__coach__membership__isnull=False
+    )
+    if is_practice_admin(user):
+        shares = shares.filter(client__coach__membership__practice=practice_of(user))
+    else:
+        shares = shares.filter(client__coach=user)
+    return get_object_or_404(shares.select_related("client", "client__coach", "coach"), pk=pk)
+
+
+def may_share(user, client: Client) -> bool:
+    """For a client the user may see (get_client): whether get_client_to_share lets them in
+    too. Their own client if they are in a practice, or any client if they are its admin (an
+    admin sees only the practice's clients), so nothing about the client's coach is read."""
+    if membership_of(user) is None or not works_on_clients(user):
+        return False
+    return client.coach_id == user.pk or is_practice_admin(user)
+
+
+def may_reassign(user, client: Client) -> bool:
+    """For a client the user may see: whether get_client_to_reassign lets them in too."""
+    return is_practice_admin(user)
+
+
+@dataclass(frozen=True)
+class ClientCoaches:
+    """Who coaches a client, and which changes to that the user may make from the client page:
+    an action shows only when the user may take it and there is a coach to take it to (so a
+    solo coach, a practice of one, sees none)."""
+
+    coach: User
+    shares: list[ClientShare]  # the co-coaches, by name
+    may_unshare: bool
+    may_share: bool
+    may_reassign: bool
+
+    @property
+    def has_actions(self) -> bool:
+        return self.may_share or self.may_reassign or (self.may_unshare and bool(self.shares))
+
+
+def client_coaches_for(user, client: Client) -> ClientCoaches:
+    """For a client the user may see (get_client). Two queries: the co-coaches, and the
+    practice's coaches when the user may share or reassign."""
+    shares = list(client.shares.select_related("coach").order_by("coach__name", "pk"))
+    sharer, reassigner = may_share(user, client), may_reassign(user, client)
+    others = set()
+    if sharer or reassigner:
+        # The client's practice is the user's (may_share): read from the user, at no cost.
+        coaches = practice_coaches(membership_of(user).practice_id).exclude(pk=client.coach_id)
+        others = set(coaches.values_list("pk", flat=True))
+    return ClientCoaches(
+        coach=client.coach,
+        shares=shares,
+        may_unshare=sharer,
+        may_share=sharer and bool(others - {share.coach_id for share in shares}),
+        may_reassign=reassigner and bool(others),
+    )
+
+
+# --- Libraries: who changes question banks and outreach templates ----------------------------
+#
+# Who may *use* a library item is `library_scope` above. Changing one is narrower: a coach changes
+# their own items, and an admin of a practice also keeps the practice's library (creates, edits,
+# archives and deletes its items, and moves their own items into it). Built-ins, with neither an
+# owner nor a practice, are nobody's to change: coaches copy them. Viewers change nothing.
+
+NOTHING = Q(pk__in=[])
+
+
+def practice_library_of(user):
+    """The practice whose library the user keeps, as its active admin, else None."""
+    return practice_of(user) if is_practice_admin(user) else None
+
+
+def library_editable_scope(user) -> Q:
+    """The library items (outreach templates, question banks) the user may change: their own,
+    plus their practice's if they are its admin."""
+    if not works_on_clients(user):
+        return NOTHING
+    practice = practice_library_of(user)
+    own = Q(owner=user)
+    return own if practice is None else own | Q(practice=practice)
+
+
+def library_movable_scope(user) -> Q:
+    """The items the user may move into their practice's library: their own, if they keep it.
+    A move hands the item to the practice; it is not the user's any more."""
+    if practice_library_of(user) is None:
+        return NOTHING
+    return Q(owner=user)
+
+
+def library_rights(user) -> dict:
+    """The two rules above as annotations, `editable` and `movable`, so that a page learns what
+    the user may do with each item in the query that loads it."""
+    return {
+        "editable": Case(
+            When(library_editable_scope(user), then=True),
+            default=False,
+            output_field=BooleanField(),
+        ),
+        "movable": Case(
+            When(library_movable_scope(user), then=True),
+            default=False,
+            output_field=BooleanField(),
+        ),
+    }
 
 
 # --- Caseloads side by side -----------------------------------------------------------------

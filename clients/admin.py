@@ -28,11 +28,17 @@ class OutreachTemplateKindFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
-        return [("builtin", "Built-in"), ("own", "A coach's own")]
+        return [
+            ("builtin", "Built-in"),
+            ("practice", "A practice's library"),
+            ("own", "A coach's own"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "builtin":
-            return queryset.filter(owner__isnull=True)
+            return queryset.filter(owner__isnull=True, practice__isnull=True)
+        if self.value() == "practice":
+            return queryset.filter(practice__isnull=False)
         if self.value() == "own":
             return queryset.filter(owner__isnull=False)
         return queryset
@@ -40,10 +46,10 @@ class OutreachTemplateKindFilter(admin.SimpleListFilter):
 
 @admin.register(OutreachTemplate)
 class OutreachTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "owner", "subject", "updated_at"]
+    list_display = ["name", "owner", "practice", "subject", "updated_at"]
     list_filter = [OutreachTemplateKindFilter]
-    search_fields = ["name", "subject", "body", "owner__email", "owner__name"]
-    list_select_related = ["owner"]
+    search_fields = ["name", "subject", "body", "owner__email", "owner__name", "practice__name"]
+    list_select_related = ["owner", "practice"]
     raw_id_fields = ["owner"]
 
 

@@ -178,3 +178,54 @@ class OpportunityForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"kind": "What it led to"}
+
+
+class CoachChoiceForm(forms.Form):
+    """One coach of the practice, among `coaches` (clients.access says which)."""
+
+    coach = forms.ModelChoiceField(queryset=None, empty_label="Choose a coach")
+
+    def __init__(self, *args, coaches, label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = coaches
+        self.fields["coach"].label = label
+        self.fields["coach"].label_from_instance = lambda coach: f"{coach.name} ({coach.email})"
+
+
+class LibraryAudienceMixin:
+    """Adds "Who can use it" to the form that creates a library item (an outreach template, a
+    question bank) for an admin who keeps their practice's library (`practice`). Without a
+    practice the form is unchanged and the item is the coach's own.
+
+    The choice is taken out of `cleaned_data`, which keeps only the model's fields for the
+    service; `belongs_to()` gives the owner or practice to create the item for."""
+
+    ONLY_ME = "me"
+    EVERYONE = "practice"
+
+    def __init__(self, *args, practice=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.practice = practice
+        self.for_practice = False
+        if practice is not None:
+            self.fields["audience"] = forms.ChoiceField(
+                label="Who can use it",
+                choices=[
+                    (self.ONLY_ME, "Only me"),
+                    (self.EVERYONE, f"Everyone at {practice.name}"),
+                ],
+                initial=self.ONLY_ME,
+                required=False,  # nothing ticked: only me, the narrower choice
+                widget=forms.RadioSelect,
+                help_text=f"Everyone at {practice.name}: every coach there can use it with their "
+                "clients and copy it; only the practice's admins can change it.",
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.for_practice = cleaned_data.pop("audience", self.ONLY_ME) == self.EVERYONE
+        return cleaned_data
+
+    def belongs_to(self, coach) -> dict:
+        """The service's `owner=` or `practice=` for the new item."""
+        return {"practice": self.practice} if self.for_practice else {"owner": coach}

@@ -1,16 +1,18 @@
 from django import forms
 
+from .forms import LibraryAudienceMixin
 from .models import OutreachTemplate
 from .outreach import validate_template_text
 
 
-class OutreachTemplateForm(forms.ModelForm):
+class OutreachTemplateForm(LibraryAudienceMixin, forms.ModelForm):
     class Meta:
         model = OutreachTemplate
         fields = ["name", "subject", "body"]
         labels = {"name": "Template name", "subject": "Email subject", "body": "Message"}
         help_texts = {
-            "name": "Only you and your clients see this, e.g. “Alumni: first email”.",
+            "name": "Clients see this name when they choose where to start, e.g. “Alumni: "
+            "first email”.",
             "subject": "Leave empty for messages without a subject, such as a LinkedIn note.",
             "body": "Keep it short and personal. Placeholders in braces are filled in for "
             "each contact.",

@@ -378,6 +378,24 @@ class OutreachTemplateQuerySet(models.QuerySet):
 
         return self.filter(library_scope(coach))
 
+    def editable_by(self, user):
+        """The user's own templates, and their practice's library if they keep it."""
+        from .access import library_editable_scope
+
+        return self.filter(library_editable_scope(user))
+
+    def movable_to_practice_by(self, user):
+        """Templates the user may move into their practice's library."""
+        from .access import library_movable_scope
+
+        return self.filter(library_movable_scope(user))
+
+    def with_rights(self, user):
+        """Each template with `editable` and `movable`: what `user` may do with it."""
+        from .access import library_rights
+
+        return self.annotate(**library_rights(user))
+
 
 class OutreachTemplate(models.Model):
     """A message a client can adapt to ask for a conversation. Placeholders in braces are filled

@@ -145,8 +145,16 @@ def _check_and_save(template: OutreachTemplate) -> OutreachTemplate:
     return template
 
 
-def outreach_template_create(*, owner, name: str, subject: str, body: str) -> OutreachTemplate:
-    return _check_and_save(OutreachTemplate(owner=owner, name=name, subject=subject, body=body))
+def outreach_template_create(
+    *, owner=None, practice=None, name: str, subject: str, body: str
+) -> OutreachTemplate:
+    """A coach's own template (`owner`) or one in a practice's library (`practice`). Built-ins,
+    with neither, come only from migrations."""
+    if (owner is None) == (practice is None):
+        raise ValidationError("A template belongs to a coach or to a practice.")
+    return _check_and_save(
+        OutreachTemplate(owner=owner, practice=practice, name=name, subject=subject, body=body)
+    )
 
 
 def outreach_template_update(
@@ -160,8 +168,9 @@ def outreach_template_update(
 
 
 def outreach_template_copy(*, template: OutreachTemplate, owner) -> OutreachTemplate:
-    """An editable copy of a built-in or own template, owned by `owner`. The copy is saved as
-    it is, without re-checking: the coach fixes anything odd on the edit page that follows."""
+    """An editable copy of a built-in, practice or own template, owned by `owner`. The copy is
+    saved as it is, without re-checking: the coach fixes anything odd on the edit page that
+    follows."""
     name_field = OutreachTemplate._meta.get_field("name")
     return OutreachTemplate.objects.create(
         owner=owner,
@@ -169,6 +178,17 @@ def outreach_template_copy(*, template: OutreachTemplate, owner) -> OutreachTemp
         subject=template.subject,
         body=template.body,
     )
+
+
+def outreach_template_move_to_practice(*, template: OutreachTemplate, practice) -> OutreachTemplate:
+    """Hands a coach's own template to the practice's library: every coach of the practice and
+    their clients draft from it from now on; only its admins change it."""
+    if template.owner_id is None:
+        raise ValidationError("Only a coach's own template moves into a practice's library.")
+    template.owner, template.practice = None, practice
+    template.full_clean()
+    template.save(update_fields=["owner", "practice", "updated_at"])
+    return template
 
 
 def outreach_template_delete(*, template: OutreachTemplate) -> None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts.models import Membership
+
 from . import access
 from .models import Client, Company, Contact, Touch
 
@@ -116,6 +118,40 @@ def recent_touches(*, clients: QuerySet[Client], limit: int = 10) -> QuerySet[To
         Touch.objects.filter(contact__client__in=clients)
         .select_related("contact", "contact__client", "contact__company")
         .order_by("-at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class LibraryGroups:
+    """A library list (outreach templates or question banks) split as its page shows it."""
+
+    builtin: list
+    practice: list
+    own: list
+    # A coach without a practice has no practice group; a practice of one hides it while it is
+    # empty, since the solo coach's own items already say it all.
+    shows_practice: bool
+    # The user keeps the practice's library (clients.access.practice_library_of).
+    keeps_practice: bool
+
+
+def library_groups(items, *, user) -> LibraryGroups:
+    """`items`, usable by `user`, as built-ins, the practice's library and the user's own."""
+    items = list(items)
+    practice = access.practice_of(user)
+    practice_items = [item for item in items if item.practice_id is not None]
+    shows_practice = practice is not None and (
+        bool(practice_items)
+        or Membership.objects.filter(practice=practice, deactivated_at__isnull=True)
+        .exclude(user=user)
+        .exists()
+    )
+    return LibraryGroups(
+        builtin=[item for item in items if item.is_builtin],
+        practice=practice_items,
+        own=[item for item in items if item.owner_id is not None],
+        shows_practice=shows_practice,
+        keeps_practice=access.practice_library_of(user) is not None,
     )
 
 

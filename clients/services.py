@@ -1,6 +1,8 @@
 """Writes for clients, companies, contacts and touches. Views and other apps call these; stage
 moves happen here and nowhere else."""
 
+import logging
+import smtplib
 from collections.abc import Iterable
 from functools import partial
 
@@ -12,6 +14,8 @@ from django.utils.timezone import now
 from accounts.throttling import login_records_delete
 
 from .models import AuditEvent, Client, ClientShare, Company, Contact, Opportunity, Touch
+
+logger = logging.getLogger(__name__)
 
 
 def client_create(*, coach, name, email, timezone, goal="", target_roles="") -> Client:
@@ -80,10 +84,12 @@ def _audit(*, by, action, client: Client) -> None:
 
 
 def _check_same_practice(client: Client, coach) -> None:
-    """`coach` must be an active admin or coach of the practice of the client's coach."""
-    from .access import practice_coaches, practice_of
+    """`coach` must be an active admin or coach of the practice of the client's coach. That
+    practice is the coach's even once they are deactivated: moving the clients of a coach who
+    left is what reassigning is for."""
+    from .access import practice_coaches, practice_of_client
 
-    practice = practice_of(client.coach)
+    practice = practice_of_client(client)
     if practice is None or not practice_coaches(practice).filter(pk=coach.pk).exists():
         raise ValidationError(f"{coach.name} is not an active coach of this practice.")
 
@@ -94,8 +100,9 @@ def client_reassign(*, client: Client, to_coach, by) -> Client:
     hangs off the client, not the coach), and so does the client's login. From now on the
     client's reminders name the new coach (Reply-To), and the coach's emails about the client
     (overdue notices, the digest) go to them: every one of those reads `Client.coach` when it is
-    made. A co-coach who becomes the coach is no longer a co-coach; the old coach keeps nothing.
-    The client is told by email, once the change is committed."""
+    made, or, for one recorded and not sent yet, when it is sent (reminders.sweep.delivery). A
+    co-coach who becomes the coach is no longer a co-coach; the old coach keeps nothing. An active
+    client is told by email, once the change is committed."""
     client = Client.objects.select_for_update().select_related("coach").get(pk=client.pk)
     if client.coach_id == to_coach.pk:
         raise ValidationError(f"{to_coach.name} is already {client.name}’s coach.")
@@ -109,18 +116,27 @@ def client_reassign(*, client: Client, to_coach, by) -> Client:
     client.save(update_fields=["coach", "updated_at"])
     ClientShare.objects.filter(client=client, coach=to_coach).delete()
     _audit(by=by, action=AuditEvent.Action.CLIENT_REASSIGNED, client=client)
-    transaction.on_commit(
-        partial(_send_new_coach_email, client_id=client.pk, previous_name=previous.name)
-    )
+    if not client.is_archived:
+        # An archived client is no longer coached: "your new coach" would be news of nothing.
+        transaction.on_commit(
+            partial(_send_new_coach_email, client_id=client.pk, previous_name=previous.name)
+        )
     return client
 
 
 def _send_new_coach_email(*, client_id: int, previous_name: str) -> None:
+    """Runs after the reassignment is committed: a mail server that refuses the message must not
+    turn the saved reassignment into an error page (or stop the next client's email, when a
+    departing coach's clients are handed over together). The failure is logged as an error."""
     from .emails import new_coach_email_send
 
     client = Client.objects.select_related("coach").filter(pk=client_id).first()
-    if client is not None:
+    if client is None:
+        return
+    try:
         new_coach_email_send(client=client, previous_name=previous_name)
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not tell client %s who their new coach is", client_id)
 
 
 @transaction.atomic

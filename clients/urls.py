@@ -60,6 +60,11 @@ urlpatterns = [
         outreach.outreach_template_delete,
         name="outreach_template_delete",
     ),
+    path(
+        "outreach/templates/<int:template_pk>/move-to-practice/",
+        outreach.outreach_template_move_to_practice,
+        name="outreach_template_move_to_practice",
+    ),
     path("contacts/<int:contact_pk>/draft/", outreach.contact_draft, name="contact_draft"),
     # -- CSV import (clients/views/imports.py) --
     path("clients/<int:client_pk>/import/", imports.import_upload, name="import_upload"),

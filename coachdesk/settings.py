@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "accounts",
     "clients",
     "interviews",
+    "goals",
     "reminders",
     "practices",
     "dashboard",

@@ -14,6 +14,7 @@ from clients.access import (
     client_required,
     coach_required,
     get_client,
+    get_client_to_export_all,
     practice_home_coaches,
     practice_of,
     practice_reader_required,
@@ -211,7 +212,7 @@ def export_interviews(request, client_pk):
 def export_all_data(request, client_pk):
     """Everything about the client as a zip: the coach's copy, or the client's own (without
     the coach's private notes)."""
-    client = get_client(request.user, client_pk)
+    client = get_client_to_export_all(request.user, client_pk)
     export = data_export.client_data_export(client=client, for_coach=request.user.is_coach)
     return FileResponse(
         export.file, as_attachment=True, filename=export.filename, content_type="application/zip"

@@ -19,13 +19,14 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(QuestionBank)
 class QuestionBankAdmin(admin.ModelAdmin):
-    list_display = ["name", "owner", "archived_at", "created_at"]
+    list_display = ["name", "owner", "practice", "archived_at", "created_at"]
     list_filter = [
         ("owner", admin.EmptyFieldListFilter),
+        ("practice", admin.EmptyFieldListFilter),
         ("archived_at", admin.EmptyFieldListFilter),
     ]
-    search_fields = ["name", "owner__email"]
-    list_select_related = ["owner"]
+    search_fields = ["name", "owner__email", "practice__name"]
+    list_select_related = ["owner", "practice"]
     raw_id_fields = ["owner", "copied_from"]
     filter_horizontal = ["clients"]
     inlines = [QuestionInline]

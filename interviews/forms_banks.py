@@ -3,10 +3,12 @@
 from django import forms
 from django.db.models import Count, F
 
+from clients.forms import LibraryAudienceMixin
+
 from .models import Question, QuestionBank
 
 
-class QuestionBankForm(forms.ModelForm):
+class QuestionBankForm(LibraryAudienceMixin, forms.ModelForm):
     class Meta:
         model = QuestionBank
         fields = ["name", "description"]
@@ -53,14 +55,18 @@ class ClientBanksForm(forms.Form):
         help_text="The client chooses questions for each interview from these banks.",
     )
 
-    def __init__(self, *args, coach, **kwargs):
+    def __init__(self, *args, client, **kwargs):
+        """Offers the banks the client's coach may use (whoever edits the pool: a co-coach's or
+        an admin's own banks are not the client's coach's to keep), and the banks already in
+        the pool, so that a bank of a former coach is not dropped by saving."""
         super().__init__(*args, **kwargs)
         field = self.fields["banks"]
         field.queryset = (
-            QuestionBank.objects.usable_by(coach)
+            QuestionBank.objects.pool_choices_for(client)
             .active()
             .annotate(n_questions=Count("questions"))
-            .order_by(F("owner").asc(nulls_first=True), "name")
+            # Built-ins first, then the practice's library, then the coach's own.
+            .order_by(F("owner").asc(nulls_first=True), F("practice").asc(nulls_first=True), "name")
         )
         field.label_from_instance = lambda bank: (
             f"{bank.name} (built-in)" if bank.is_builtin else bank.name

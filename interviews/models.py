@@ -6,7 +6,12 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Practice
-from clients.access import library_scope
+from clients.access import (
+    library_editable_scope,
+    library_movable_scope,
+    library_rights,
+    library_scope,
+)
 from clients.models import Client, Contact, VisibleToQuerySet
 
 
@@ -15,13 +20,36 @@ class QuestionBankQuerySet(models.QuerySet):
         """Built-in banks, the coach's own and their practice's library."""
         return self.filter(library_scope(coach))
 
+    def editable_by(self, user):
+        """The user's own banks, and their practice's library if they keep it."""
+        return self.filter(library_editable_scope(user))
+
+    def movable_to_practice_by(self, user):
+        """Banks the user may move into their practice's library."""
+        return self.filter(library_movable_scope(user))
+
+    def with_rights(self, user):
+        """Each bank with `editable` and `movable`: what `user` may do with it."""
+        return self.annotate(**library_rights(user))
+
     def active(self):
         return self.filter(archived_at__isnull=True)
 
+    def builtin(self):
+        """The read-only banks every coach has (neither a coach's nor a practice's)."""
+        return self.filter(owner__isnull=True, practice__isnull=True)
+
+    def pool_choices_for(self, client):
+        """What a client's question pool may hold: the banks their coach may use, and the banks
+        in it already."""
+        in_pool = QuestionBank.clients.through.objects.filter(client=client).values("questionbank")
+        return self.filter(Q(library_scope(client.coach)) | Q(pk__in=in_pool))
+
 
 class QuestionBank(models.Model):
-    """A set of questions to choose from. Built-in banks (no owner) come from a data migration and
-    are read-only; a coach copies one to edit it."""
+    """A set of questions to choose from. A bank is a coach's own (`owner`), in a practice's
+    library (`practice`), or built-in (neither): built-ins come from a data migration and are
+    read-only, and a coach copies one to edit it."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,7 +10,10 @@ from .models import Question, QuestionBank
 # -- question banks -------------------------------------------------------------------------
 #
 # Invariants kept here:
-# - built-in banks (no owner) are never written: a coach copies one and edits the copy;
+# - a bank belongs to one coach (`owner`) or to one practice's library (`practice`); built-in
+#   banks (neither) come only from migrations and are never written: a coach copies one and
+#   edits the copy. Who may change which bank is clients.access.library_editable_scope, which
+#   the views' loaders apply;
 # - a bank's questions are numbered 0, 1, 2, ... in the order they are shown, after every write;
 # - a client's pool holds only active banks usable by the client's coach (archiving a bank takes
 #   it out of every pool).
@@ -40,10 +43,13 @@ def _save_positions(questions: list[Question]) -> None:
     Question.objects.bulk_update(moved, ["position"])
 
 
-def bank_create(*, owner, name: str, description: str = "") -> QuestionBank:
-    if owner is None:
-        raise PermissionDenied("Built-in question banks come only from migrations.")
-    bank = QuestionBank(owner=owner, name=name, description=description)
+def bank_create(*, owner=None, practice=None, name: str, description: str = "") -> QuestionBank:
+    """A coach's own bank (`owner`) or one in a practice's library (`practice`)."""
+    if (owner is None) == (practice is None):
+        raise PermissionDenied(
+            "A bank belongs to a coach or to a practice; built-in banks come only from migrations."
+        )
+    bank = QuestionBank(owner=owner, practice=practice, name=name, description=description)
     bank.full_clean()
     bank.save()
     return bank
@@ -59,10 +65,11 @@ def bank_update(*, bank: QuestionBank, name: str, description: str = "") -> Ques
 
 @transaction.atomic
 def bank_copy(*, bank: QuestionBank, owner) -> QuestionBank:
-    """An editable copy of a built-in or own bank, owned by `owner`, with the same questions in
-    the same order. The copy starts active and in no client's pool."""
-    if bank.owner_id not in (None, owner.pk):
-        raise PermissionDenied("Only built-in banks and your own can be copied.")
+    """An editable copy of a bank `owner` may use (built-in, their practice's or their own),
+    owned by `owner`, with the same questions in the same order. The copy starts active and in
+    no client's pool."""
+    if not QuestionBank.objects.usable_by(owner).filter(pk=bank.pk).exists():
+        raise PermissionDenied("Only banks you can use can be copied.")
     name_length = QuestionBank._meta.get_field("name").max_length
     copy = QuestionBank.objects.create(
         owner=owner,
@@ -89,6 +96,18 @@ def bank_set_archived(*, bank: QuestionBank, archived: bool) -> QuestionBank:
     else:
         bank.archived_at = None
     bank.save(update_fields=["archived_at"])
+    return bank
+
+
+def bank_move_to_practice(*, bank: QuestionBank, practice) -> QuestionBank:
+    """Hands a coach's own bank to the practice's library, questions and client pools included:
+    the pools are its coach's clients, who are the practice's, so the bank stays usable there.
+    Every coach of the practice can use it from now on; only its admins change it."""
+    if bank.owner_id is None:
+        raise PermissionDenied("Only a coach's own bank moves into a practice's library.")
+    bank.owner, bank.practice = None, practice
+    bank.full_clean()
+    bank.save(update_fields=["owner", "practice"])
     return bank
 
 
@@ -160,12 +179,17 @@ def question_reorder(*, bank: QuestionBank, question_ids: list[int]) -> None:
 
 @transaction.atomic
 def banks_assign(*, client, banks) -> None:
-    """Makes the client's question pool exactly `banks`: built-in or the client's coach's own,
-    and not archived."""
+    """Makes the client's question pool exactly `banks`: active banks that the client's coach
+    may use (built-in, their practice's or their own), or that are in the pool already (a
+    former coach's own bank stays until someone removes it)."""
     banks = list(banks)
-    refused = [
-        bank for bank in banks if bank.owner_id not in (None, client.coach_id) or bank.is_archived
-    ]
+    usable = set(
+        QuestionBank.objects.pool_choices_for(client)
+        .active()
+        .filter(pk__in=[bank.pk for bank in banks])
+        .values_list("pk", flat=True)
+    )
+    refused = [bank for bank in banks if bank.pk not in usable]
     if refused:
         raise ValidationError(
             "These banks cannot be offered to %(client)s: %(names)s.",

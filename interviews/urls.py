@@ -64,6 +64,11 @@ urlpatterns = [
     path("banks/<int:bank_pk>/copy/", banks.bank_copy, name="bank_copy"),
     path("banks/<int:bank_pk>/archive/", banks.bank_archive, name="bank_archive"),
     path("banks/<int:bank_pk>/unarchive/", banks.bank_unarchive, name="bank_unarchive"),
+    path(
+        "banks/<int:bank_pk>/move-to-practice/",
+        banks.bank_move_to_practice,
+        name="bank_move_to_practice",
+    ),
     path("banks/<int:bank_pk>/reorder/", banks.bank_reorder, name="bank_reorder"),
     path("banks/<int:bank_pk>/questions/new/", banks.question_create, name="question_create"),
     path("questions/<int:question_pk>/edit/", banks.question_edit, name="question_edit"),

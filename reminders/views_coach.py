@@ -4,14 +4,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from clients.access import coach_required, get_client
+from clients.access import get_client, member_required
 
 from . import selectors
 
 LOG_PAGE_SIZE = 50
 
 
-@coach_required
+@member_required
 def client_reminders(request, client_pk):
     client = get_client(request.user, client_pk)
     log = Paginator(selectors.client_reminder_log(client), LOG_PAGE_SIZE)

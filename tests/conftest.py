@@ -16,6 +16,7 @@ from tests.factories import (
     DebriefFactory,
     InterviewFactory,
     PortalClientFactory,
+    PracticeFactory,
     QuestionBankFactory,
     TOTPDeviceFactory,
     TouchFactory,
@@ -38,6 +39,14 @@ def other_coach(db):
 
 
 @pytest.fixture
+def colleague(coach):
+    """A coach (not an admin) of the practice whose admin is `coach`."""
+    return CoachFactory(
+        name="Ana Lima", membership__practice=coach.membership.practice, membership__role="coach"
+    )
+
+
+@pytest.fixture
 def portal_client(coach):
     return PortalClientFactory(coach=coach, name="Priya Shah")
 
@@ -51,6 +60,24 @@ def other_portal_client(other_coach):
 def client_record(coach):
     """A client on the coach's caseload who has not logged in yet."""
     return ClientFactory(coach=coach)
+
+
+@pytest.fixture
+def team(db):
+    """A practice of several coaches, to share libraries in."""
+    return PracticeFactory(name="Northside Careers")
+
+
+@pytest.fixture
+def team_admin(team):
+    """The admin of `team`, who keeps its libraries."""
+    return CoachFactory(name="Ines Duarte", membership__practice=team)
+
+
+@pytest.fixture
+def team_coach(team):
+    """A coach of `team`, not an admin: uses its libraries, changes nothing in them."""
+    return CoachFactory(name="Tom Becker", membership__practice=team, membership__role="coach")
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """factory_boy factories: the one place tests build data."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from django.utils import timezone
@@ -179,3 +179,39 @@ class DebriefFactory(factory.django.DjangoModelFactory):
     advice = "Take a short course in SQL and ask for a shadowing day."
     fit = 4
     next_steps = "Write to the two people she suggested this week."
+
+
+# Practice invitations. Model named as an "app.Model" string so this block needs no import line.
+class PracticeInvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation to join a practice."""
+
+    class Meta:
+        model = "accounts.PracticeInvitation"
+
+    practice = factory.SubFactory(PracticeFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    name = factory.Faker("name")
+    role = "coach"
+
+
+# Goals. Models named as "app.Model" strings so this block needs no import line.
+class WeeklyTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "goals.WeeklyTarget"
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "outreach"
+    per_week = 5
+    # A Monday long ago: the target applies to every week a test builds, unless it says.
+    since = date(2000, 1, 3)
+    created_by = factory.SelfAttribute("client.coach")
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "goals.ActionItem"
+
+    client = factory.SubFactory(ClientFactory)
+    title = factory.Sequence(lambda n: f"Write to three alumni, round {n}")
+    created_by = factory.SelfAttribute("client.coach")
+    set_by = "coach"

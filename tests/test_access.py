@@ -1,21 +1,42 @@
-"""Every URL in the project refuses a second coach and a second client (404, GET and POST).
+"""Every URL in the project, for every role: who is let in and who is refused.
 
-The URL list is read from the URLconf, so a new URL is covered as soon as it exists: its
-keyword arguments must be listed in OWNED_BY_FIRST_COACH (how to build an object of the first
-coach's caseload for it), or the URL named in PUBLIC with the reason it needs no scoping.
+The URL list is read from the URLconf, so a new URL is covered as soon as it exists: its keyword
+arguments must be listed in OBJECTS (how to build an object of the World for it), or the URL
+named in PUBLIC with the reason it needs no scoping, and a URL without an object must be put in
+one of the groups below.
+
+The World is a practice of five: the client's coach, a co-coach the client is shared with, a
+colleague of the same practice the client is not shared with, the practice's admin and a viewer;
+plus an admin of another practice (with a client of their own) and the portal logins of both
+clients. The rules under test (clients/access.py):
+
+- a client's pages: their coach, co-coaches and the practice's admins work on them; a viewer
+  reads them and every unsafe request of theirs is refused; a colleague, an admin of another
+  practice and other clients get 404;
+- a coach's own library items (banks, templates): only that coach; moving one into the
+  practice's library: only that coach, and only if they are an admin;
+- erasing and sharing a client: their coach and the practice's admins, not a co-coach;
+- the practice's pages: admins (and, to read the figures, viewers).
+
+Refused means 404 (or 405 for a method the view never accepts, which reveals nothing; 403 for a
+viewer's unsafe request, refused before any view runs). Each URL also has a positive control:
+those let in are not refused, and a viewer gets 200 on the pages they read.
 """
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clients.models import ContactImport, Opportunity
+from accounts.models import Membership
+from clients.models import ClientShare, ContactImport, Opportunity
 from interviews.models import InterviewQuestion
 from tests.factories import (
+    CoachFactory,
     CompanyFactory,
     ContactFactory,
     InterviewFactory,
     OutreachTemplateFactory,
     PortalClientFactory,
+    PracticeInvitationFactory,
     QuestionBankFactory,
     QuestionFactory,
     TouchFactory,
@@ -37,6 +58,7 @@ PUBLIC = {
     "login_code",  # the login's second step: the account is the one the password step found
     "login_recovery",
     "clients:invitation_accept",
+    "practices:invitation_accept",  # joining a practice: the signed token is the check
     "interviews:calendar_feed",  # the secret token in the URL is the access check
     # One-click links in reminder emails: the signature is the check.
     "reminders:action_thank_you_sent",
@@ -44,20 +66,23 @@ PUBLIC = {
     "reminders:unsubscribe",
 }
 
-# Pages without an object in the URL that belong to one role only.
+# Pages without an object in the URL that belong to a coach's own work: every coach and admin;
+# not viewers (who have no caseload of their own) nor clients.
 COACH_ONLY = {
     "dashboard:coach_home",
-    "dashboard:practice_home",
-    "dashboard:practice_export",
-    "practices:team",
     "dashboard:caseload_insights",
-    "clients:caseload",
     "clients:client_create",
     "clients:outreach_template_list",
     "clients:outreach_template_create",
     "interviews:bank_list",
     "interviews:bank_create",
 }
+# Coach-side pages viewers read too.
+COACH_SIDE = {"clients:caseload"}
+# The practice's figures: its admins and viewers.
+PRACTICE_READERS = {"dashboard:practice_home", "dashboard:practice_export"}
+# Running the practice: its admins only.
+PRACTICE_ADMINS = {"practices:team", "practices:settings"}
 CLIENT_ONLY = {"dashboard:client_home", "reminders:reminder_preferences"}
 # The signed-in user's own account, whatever their role: these pages read and change only
 # request.user, so there is no one else's object to refuse; an anonymous visitor is sent to
@@ -68,6 +93,43 @@ OWN_ACCOUNT = {
     "two_factor_recovery_codes",
     "two_factor_regenerate",
     "two_factor_disable",
+}
+
+# URLs with an object that only some of those who see the client may use.
+LIBRARY_KWARGS = {"template_pk", "bank_pk", "question_pk"}  # a coach's own items: that coach
+# Moving an own item into the practice's library is for an admin, and the World's items are a
+# plain coach's: everyone is refused here. The admin's positive control is in
+# tests/interviews/test_practice_banks.py and tests/clients/test_practice_templates.py.
+MOVE_TO_LIBRARY = {"interviews:bank_move_to_practice", "clients:outreach_template_move_to_practice"}
+# The client's coach and the practice's admins.
+COACH_OR_ADMIN = {"clients:client_erase", "practices:client_share", "practices:client_unshare"}
+ADMIN_ONLY = {  # the practice's admins
+    "practices:client_reassign",
+    "practices:member_role",
+    "practices:member_deactivate",
+    "practices:member_reactivate",
+    "practices:invitation_resend",
+    "practices:invitation_revoke",
+}
+# Not for viewers: the all-data export (the data-rights copy) and pages that exist to change
+# something (a viewer reads the pages that show it instead).
+NOT_FOR_VIEWERS = {"dashboard:export_all_data"}
+# Pages a viewer reads (200): the positive control of the viewer's read access.
+VIEWER_READS = {
+    "clients:caseload",
+    "clients:client_detail",
+    "clients:contact_list",
+    "clients:contact_detail",
+    "clients:company_list",
+    "interviews:interview_list",
+    "interviews:interview_detail",
+    "dashboard:client_insights",
+    "dashboard:progress_report",
+    "dashboard:export_contacts",
+    "dashboard:export_interviews",
+    "dashboard:practice_home",
+    "dashboard:practice_export",
+    "reminders_coach:client_reminders",
 }
 
 
@@ -85,11 +147,37 @@ def iter_named_patterns(patterns=None, namespace=""):
 ALL_URLS = sorted(dict(iter_named_patterns()).items())
 
 
+def _join(user, practice, role):
+    Membership.objects.filter(user=user).update(practice=practice, role=role)
+    user.refresh_from_db()
+
+
 class World:
-    """The first coach's caseload, with one object of every kind."""
+    """A practice of five around `coach`'s client, with one object of every kind, and an
+    outsider practice. `coach` becomes a plain coach of their practice."""
 
     def __init__(self, coach):
+        self.coach = coach
+        self.practice = coach.membership.practice
+        _join(coach, self.practice, Membership.Role.COACH)
+        member = Membership.Role
+        self.admin = CoachFactory(membership__practice=self.practice, membership__role=member.ADMIN)
+        self.co_coach = CoachFactory(
+            membership__practice=self.practice, membership__role=member.COACH
+        )
+        self.colleague = CoachFactory(
+            membership__practice=self.practice, membership__role=member.COACH
+        )
+        self.viewer = CoachFactory(
+            membership__practice=self.practice, membership__role=member.VIEWER
+        )
+        self.outsider_admin = CoachFactory()
+        self.outsider_client = PortalClientFactory(coach=self.outsider_admin)
+
         self.client = PortalClientFactory(coach=coach)
+        self.share = ClientShare.objects.create(
+            client=self.client, coach=self.co_coach, shared_by=coach
+        )
         self.company = CompanyFactory(client=self.client)
         self.contact = ContactFactory(client=self.client, company=self.company)
         TouchFactory(contact=self.contact)
@@ -106,9 +194,35 @@ class World:
         self.contact_import = ContactImport.objects.create(
             client=self.client, uploaded_by=coach, filename="contacts.csv"
         )
+        # The team pages' objects: a member of the practice and an invitation to it.
+        self.membership = self.colleague.membership
+        self.practice_invitation = PracticeInvitationFactory(practice=self.practice)
+
+    def user(self, role):
+        return {
+            "coach": self.coach,
+            "co_coach": self.co_coach,
+            "colleague": self.colleague,
+            "admin": self.admin,
+            "viewer": self.viewer,
+            "outsider_admin": self.outsider_admin,
+            "client": self.client.user,
+            "outsider_client": self.outsider_client.user,
+        }[role]
 
 
-OWNED_BY_FIRST_COACH = {
+ROLES = [
+    "coach",
+    "co_coach",
+    "colleague",
+    "admin",
+    "viewer",
+    "outsider_admin",
+    "client",
+    "outsider_client",
+]
+
+OBJECTS = {
     "client_pk": lambda world: world.client.pk,
     "company_pk": lambda world: world.company.pk,
     "contact_pk": lambda world: world.contact.pk,
@@ -119,20 +233,58 @@ OWNED_BY_FIRST_COACH = {
     "question_pk": lambda world: world.question.pk,
     "chosen_pk": lambda world: world.chosen_question.pk,
     "opportunity_pk": lambda world: world.opportunity.pk,
+    "membership_pk": lambda world: world.membership.pk,
+    "invitation_pk": lambda world: world.practice_invitation.pk,
+    "share_pk": lambda world: world.share.pk,
     # Not objects: the verb in the URL.
     "direction": lambda world: "up",
     "action": lambda world: "complete",
 }
+OWNED_BY_FIRST_COACH = OBJECTS  # the name other test modules knew
 
 
 def url_for(name, pattern, world):
     kwargs = {}
     for key in pattern.pattern.converters:
-        assert key in OWNED_BY_FIRST_COACH, (
-            f"URL {name!r} takes {key!r}: add it to OWNED_BY_FIRST_COACH in {__file__}"
-        )
-        kwargs[key] = OWNED_BY_FIRST_COACH[key](world)
+        assert key in OBJECTS, f"URL {name!r} takes {key!r}: add it to OBJECTS in {__file__}"
+        kwargs[key] = OBJECTS[key](world)
     return reverse(name, kwargs=kwargs)
+
+
+# What each role gets: IN (let in), OUT (refused), READ (a viewer: GET answered, unsafe refused).
+IN, OUT, READ, EITHER = "in", "out", "read", "either"
+
+
+def expected(name, pattern, role) -> str:
+    converters = set(pattern.pattern.converters)
+    if name in CLIENT_ONLY:
+        return IN if role in ("client", "outsider_client") else OUT
+    if role in ("client", "outsider_client") and not converters:
+        return OUT
+    if name in PRACTICE_ADMINS:
+        return IN if role in ("admin", "outsider_admin") else OUT
+    if name in PRACTICE_READERS:
+        return {"admin": IN, "outsider_admin": IN, "viewer": READ}.get(role, OUT)
+    if name in COACH_ONLY:
+        return OUT if role == "viewer" else IN
+    if name in COACH_SIDE:
+        return READ if role == "viewer" else IN
+    # A URL with an object of the World.
+    if role in ("outsider_admin", "outsider_client", "colleague"):
+        return OUT
+    if name in MOVE_TO_LIBRARY:
+        return OUT
+    if converters & LIBRARY_KWARGS:
+        return IN if role == "coach" else OUT
+    if name in ADMIN_ONLY:
+        return IN if role == "admin" else OUT
+    if name in COACH_OR_ADMIN:
+        return IN if role in ("coach", "admin") else OUT
+    if role == "viewer":
+        return OUT if name in NOT_FOR_VIEWERS else READ
+    if role == "client":
+        return EITHER  # the client's own pages: each portal page's tests cover them
+    return IN
 
 
 # The data-rights URLs (issue 11): walked like every other client_pk URL below, named here so
@@ -146,13 +298,20 @@ def test_the_data_rights_urls_are_walked():
 
 
 def test_every_url_is_classified():
+    groups = COACH_ONLY | COACH_SIDE | PRACTICE_READERS | PRACTICE_ADMINS
     for name, pattern in ALL_URLS:
         if pattern.pattern.converters or name in PUBLIC:
             continue
-        assert name in COACH_ONLY | CLIENT_ONLY | OWN_ACCOUNT, (
-            f"URL {name!r} has no object in it: list it in PUBLIC, COACH_ONLY, CLIENT_ONLY "
-            "or OWN_ACCOUNT"
+        assert name in groups | CLIENT_ONLY | OWN_ACCOUNT, (
+            f"URL {name!r} has no object in it: list it in PUBLIC, COACH_ONLY, COACH_SIDE, "
+            "PRACTICE_READERS, PRACTICE_ADMINS, CLIENT_ONLY or OWN_ACCOUNT"
         )
+
+
+def test_every_page_a_viewer_reads_exists():
+    names = {name for name, _ in ALL_URLS}
+    assert names >= VIEWER_READS
+    assert names >= (COACH_OR_ADMIN | ADMIN_ONLY | NOT_FOR_VIEWERS | MOVE_TO_LIBRARY)
 
 
 @pytest.mark.parametrize("name", sorted(OWN_ACCOUNT))
@@ -164,32 +323,56 @@ def test_own_account_pages_send_an_anonymous_visitor_to_login(client, name):
         assert response.url.startswith(reverse("login"))
 
 
+REFUSED = (404, 405)
+
+
 @pytest.mark.parametrize(
-    ("name", "pattern"), [u for u in ALL_URLS if u[0] not in PUBLIC | OWN_ACCOUNT]
+    ("name", "pattern", "role"),
+    [
+        (name, pattern, role)
+        for name, pattern in ALL_URLS
+        if name not in PUBLIC | OWN_ACCOUNT
+        for role in ROLES
+        if expected(name, pattern, role) != EITHER
+    ],
 )
 @pytest.mark.django_db
-def test_a_second_coach_and_a_second_client_are_refused(
-    client, coach, other_coach, other_portal_client, name, pattern
-):
+def test_each_role_is_let_in_or_refused(client, coach, name, pattern, role):
     world = World(coach)
     url = url_for(name, pattern, world)
+    outcome = expected(name, pattern, role)
+    user = world.user(role)
+    client.force_login(user)
+    who = f"{role} ({user.email})"
 
-    if pattern.pattern.converters:
-        outsiders = [other_coach, other_portal_client.user]
-    elif name in CLIENT_ONLY:
-        outsiders = [coach, other_coach]
-    else:
-        outsiders = [world.client.user, other_portal_client.user]
-    for outsider in outsiders:
-        client.force_login(outsider)
-        for method in (client.get, client.post):
+    if outcome == OUT:
+        status = client.get(url).status_code
+        assert status in REFUSED, f"{who} got {status} on get {url}"
+        status = client.post(url).status_code
+        refused = (403, *REFUSED) if role == "viewer" else REFUSED
+        assert status in refused, f"{who} got {status} on post {url}"
+    elif outcome == READ:
+        status = client.get(url).status_code
+        if name in VIEWER_READS:
+            assert status == 200, f"the viewer cannot read {url}: {status}"
+        else:
+            assert status in (200, *REFUSED), f"{who} got {status} on get {url}"
+        for method in (client.post, client.put, client.delete):
             status = method(url).status_code
-            # 405 answers a method the view never accepts, for anyone: it reveals nothing.
-            assert status in (404, 405), f"{outsider} got {status} on {method.__name__} {url}"
+            assert status in (403, *REFUSED), f"{who} got {status} on {method.__name__} {url}"
+    elif outcome == IN:
+        # GET first; POST only where GET is not accepted, so nothing is changed by the check.
+        statuses = {client.get(url).status_code}
+        if 405 in statuses:
+            statuses.add(client.post(url).status_code)
+        assert statuses - set(REFUSED), f"{who} was refused on {url}: {statuses}"
+        assert not statuses & {403, 500}, f"{who} got {statuses} on {url}"
 
-    # The check can fail: the owner (the first coach, or the client on their own portal) is let in.
-    client.force_login(world.client.user if name in CLIENT_ONLY else coach)
-    owner_statuses = {client.get(url).status_code}
-    if 405 in owner_statuses:
-        owner_statuses.add(client.post(url).status_code)
-    assert owner_statuses - {404, 405}, f"the owner was refused on {url}: {owner_statuses}"
+
+def owner_of(name, world):
+    """Who opens the URL as its rightful user (for tests walking every page)."""
+    if name in CLIENT_ONLY:
+        return world.client.user
+    if name in PRACTICE_ADMINS | PRACTICE_READERS | ADMIN_ONLY:
+        return world.admin
+    return world.coach

@@ -11,7 +11,7 @@ from tests.factories import InterviewFactory, TouchFactory
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "clients", "interviews", "reminders"}
+OUR_APPS = {"accounts", "clients", "interviews", "goals", "reminders"}
 
 
 def our_models():

@@ -12,7 +12,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.test_access import ALL_URLS, CLIENT_ONLY, PUBLIC, World, url_for
+from tests.test_access import ALL_URLS, PUBLIC, World, owner_of, url_for
 
 # Answered before any middleware, so without these headers: the container's health and readiness
 # probes (coachdesk/middleware.py), plain "ok" and JSON that no browser renders.
@@ -50,7 +50,7 @@ def responses_as_owner(client, coach, name, pattern):
         return
     world = World(coach)
     url = url_for(name, pattern, world)
-    owner = world.client.user if name in CLIENT_ONLY else coach
+    owner = owner_of(name, world)
     client.force_login(owner)
     yield str(owner), client.get(url)
 

@@ -10,6 +10,7 @@ from pagecache.pages import cached_page
 from .. import selectors, services
 from ..access import (
     caseload_to_list,
+    client_coaches_for,
     coach_required,
     get_client,
     get_client_to_erase,
@@ -97,6 +98,7 @@ def client_detail(request, client_pk):
                 clients=Client.objects.filter(pk=client.pk), limit=8
             ),
             "invitation": invitation_latest(client=client),
+            "client_coaches": client_coaches_for(request.user, client),
         },
     )
 

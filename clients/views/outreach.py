@@ -1,4 +1,6 @@
-"""Outreach templates (the coach's library) and drafts (a template filled in for one contact)."""
+"""Outreach templates (the built-ins, the practice's library and the coach's own) and drafts (a
+template filled in for one contact). Who changes which template is
+clients.access.library_editable_scope: anything else is a 404 on the URLs that change one."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,14 +8,18 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import outreach
-from ..access import coach_required, get_contact
+from ..access import coach_required, get_contact, practice_library_of
 from ..forms_outreach import OutreachTemplateForm
 from ..models import OutreachTemplate
+from ..selectors import library_groups
 
 
-def _own_template(coach, template_pk) -> OutreachTemplate:
-    """A template the coach may change: their own. Built-ins and other coaches' are a 404."""
-    return get_object_or_404(OutreachTemplate.objects.filter(owner=coach), pk=template_pk)
+def _editable_template(user, template_pk) -> OutreachTemplate:
+    """A template the user may change: their own, or their practice's if they keep its library.
+    Built-ins, other coaches' and, for a coach, the practice's are a 404."""
+    return get_object_or_404(
+        OutreachTemplate.objects.editable_by(user).select_related("practice"), pk=template_pk
+    )
 
 
 def _form_page(request, form, template=None):
@@ -26,30 +32,36 @@ def _form_page(request, form, template=None):
 
 @coach_required
 def outreach_template_list(request):
-    templates = list(OutreachTemplate.objects.usable_by(request.user))
+    templates = OutreachTemplate.objects.usable_by(request.user).with_rights(request.user)
+    groups = library_groups(templates, user=request.user)
     return render(
         request,
         "clients/outreach_template_list.html",
         {
-            "builtin_templates": [t for t in templates if t.is_builtin],
-            "own_templates": [t for t in templates if not t.is_builtin],
+            "builtin_templates": groups.builtin,
+            "practice_templates": groups.practice,
+            "own_templates": groups.own,
+            "library": groups,
         },
     )
 
 
 @coach_required
 def outreach_template_create(request):
-    form = OutreachTemplateForm(request.POST or None)
+    form = OutreachTemplateForm(request.POST or None, practice=practice_library_of(request.user))
     if request.method == "POST" and form.is_valid():
-        template = outreach.outreach_template_create(owner=request.user, **form.cleaned_data)
-        messages.success(request, f"“{template.name}” saved.")
+        template = outreach.outreach_template_create(
+            **form.belongs_to(request.user), **form.cleaned_data
+        )
+        where = f" in the {template.practice.name} library" if template.practice else ""
+        messages.success(request, f"“{template.name}” saved{where}.")
         return redirect("clients:outreach_template_list")
     return _form_page(request, form)
 
 
 @coach_required
 def outreach_template_edit(request, template_pk):
-    template = _own_template(request.user, template_pk)
+    template = _editable_template(request.user, template_pk)
     form = OutreachTemplateForm(request.POST or None, instance=template)
     if request.method == "POST" and form.is_valid():
         outreach.outreach_template_update(template=template, **form.cleaned_data)
@@ -72,12 +84,30 @@ def outreach_template_copy(request, template_pk):
 
 @coach_required
 def outreach_template_delete(request, template_pk):
-    template = _own_template(request.user, template_pk)
+    template = _editable_template(request.user, template_pk)
     if request.method == "POST":
         outreach.outreach_template_delete(template=template)
         messages.success(request, f"“{template.name}” deleted.")
         return redirect("clients:outreach_template_list")
     return render(request, "clients/outreach_template_confirm_delete.html", {"template": template})
+
+
+@coach_required
+def outreach_template_move_to_practice(request, template_pk):
+    """An admin hands one of their own templates to the practice's library, after a
+    confirmation."""
+    template = get_object_or_404(
+        OutreachTemplate.objects.movable_to_practice_by(request.user), pk=template_pk
+    )
+    practice = practice_library_of(request.user)
+    if request.method == "POST":
+        outreach.outreach_template_move_to_practice(template=template, practice=practice)
+        messages.success(
+            request,
+            f"“{template.name}” is in the {practice.name} library now: every coach can use it.",
+        )
+        return redirect("clients:outreach_template_list")
+    return render(request, "clients/outreach_template_confirm_move.html", {"template": template})
 
 
 @login_required

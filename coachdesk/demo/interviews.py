@@ -32,6 +32,7 @@ INTERVIEWS = [
     ("client2@example.com", "Julia Rossi", "no_show", -24 * 18, "video", False, False),
     ("client2@example.com", "Julia Rossi", "completed", -24 * 14, "video", True, False),
     ("client2@example.com", "Victor Ramos", "scheduled", 26, "in_person", False, False),
+    ("client3@example.com", "Aoife Byrne", "scheduled", 24 * 3, "video", False, False),
 ]
 
 LOGISTICS = {
@@ -68,7 +69,7 @@ def demo_start(hours: int, timezone_name: str):
 
 
 def seed_interviews() -> None:
-    essentials = QuestionBank.objects.filter(owner__isnull=True).order_by("pk").first()
+    essentials = QuestionBank.objects.builtin().order_by("pk").first()
     for email, contact_name, status, hours, fmt, debrief, thanked in INTERVIEWS:
         client = Client.objects.filter(email=email).first()
         contact = Contact.objects.filter(client=client, name=contact_name).first()

@@ -124,6 +124,27 @@ WORKSPACES = {
             ("Kofi Mensah", "Senior ID", "Learnwise", "referral", "keeping_in_touch", 55),
         ],
     },
+    "client3@example.com": {
+        "companies": [
+            ("Harbourline Logistics", 3, 2, 1),
+            ("Greenbox Grocers", 2, 1, 2),
+            ("Tidewater Freight", 2, 2, 0),
+        ],
+        "contacts": [
+            ("Elena Petrova", "Demand Planner", "Greenbox Grocers", "alumni", "replied", 6),
+            (
+                "Marco Silva",
+                "Supply Chain Analyst",
+                "Harbourline Logistics",
+                "linkedin",
+                "reached_out",
+                4,
+            ),
+            ("Aoife Byrne", "Head of Planning", "Tidewater Freight", "referral", "scheduled", 9),
+            ("Sean Walsh", "Logistics Manager", "Harbourline Logistics", "event", "identified", 0),
+            ("Nadia Karim", "Data Analyst", None, "friends_family", "identified", 0),
+        ],
+    },
 }
 
 K = Touch.Kind

@@ -1,5 +1,6 @@
-"""Question banks: the built-in ones (read and copy), the coach's own (change), and the banks in
-a client's pool. Built-ins and other coaches' banks are a 404 on every URL that changes a bank."""
+"""Question banks: the built-ins and the practice's library (read and copy), the coach's own and,
+for an admin, the practice's library (change), and the banks in a client's pool. A bank the user
+may not change is a 404 on every URL that changes one (clients.access.library_editable_scope)."""
 
 import json
 
@@ -7,16 +8,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from clients.access import coach_required, get_client
+from clients.access import coach_required, get_client, practice_library_of
+from clients.selectors import library_groups
 
 from .. import services
-from ..access import get_own_bank, get_usable_bank
+from ..access import (
+    get_bank_to_move_to_practice,
+    get_editable_bank,
+    get_editable_question,
+    get_usable_bank,
+)
 from ..forms_banks import ClientBanksForm, QuestionBankForm, QuestionForm, QuestionOrderForm
-from ..models import Question, QuestionBank
+from ..models import QuestionBank
 
 
 def _posted(request):
@@ -25,25 +32,21 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _own_question(user, question_pk) -> Question:
-    return get_object_or_404(
-        Question.objects.filter(bank__owner=user).select_related("bank"), pk=question_pk
-    )
-
-
 def _bank_page(request, bank, question_form=None):
-    own = bank.owner_id == request.user.pk
-    if own and question_form is None:
+    """`bank` comes from a loader that annotates what the user may do with it."""
+    editable = bank.editable
+    if editable and question_form is None:
         question_form = QuestionForm()
     return render(
         request,
         "interviews/bank_detail.html",
         {
             "bank": bank,
-            "own": own,
+            "editable": editable,
+            "movable": bank.movable,
             "questions": list(bank.questions.all()),
             "question_form": question_form,
-            "n_clients": bank.clients.count() if own else None,
+            "n_clients": bank.clients.count() if editable else None,
         },
     )
 
@@ -57,31 +60,34 @@ def _at_question(question) -> str:
 @coach_required
 def bank_list(request):
     archived = request.GET.get("archived") == "1"
-    banks = QuestionBank.objects.usable_by(request.user).annotate(
+    if archived:  # only banks the user may unarchive
+        banks = QuestionBank.objects.editable_by(request.user).filter(archived_at__isnull=False)
+    else:
+        banks = QuestionBank.objects.usable_by(request.user).active()
+    banks = banks.with_rights(request.user).annotate(
         n_questions=Count("questions", distinct=True), n_clients=Count("clients", distinct=True)
     )
-    if archived:
-        banks = banks.filter(owner=request.user, archived_at__isnull=False)
-    else:
-        banks = banks.active()
-    banks = list(banks)
+    groups = library_groups(banks, user=request.user)
     return render(
         request,
         "interviews/bank_list.html",
         {
             "archived": archived,
-            "builtin_banks": [bank for bank in banks if bank.is_builtin],
-            "own_banks": [bank for bank in banks if not bank.is_builtin],
+            "builtin_banks": groups.builtin,
+            "practice_banks": groups.practice,
+            "own_banks": groups.own,
+            "library": groups,
         },
     )
 
 
 @coach_required
 def bank_create(request):
-    form = QuestionBankForm(_posted(request))
+    form = QuestionBankForm(_posted(request), practice=practice_library_of(request.user))
     if request.method == "POST" and form.is_valid():
-        bank = services.bank_create(owner=request.user, **form.cleaned_data)
-        messages.success(request, f"“{bank.name}” created. Add its first questions below.")
+        bank = services.bank_create(**form.belongs_to(request.user), **form.cleaned_data)
+        where = f" in the {bank.practice.name} library" if bank.practice else ""
+        messages.success(request, f"“{bank.name}” created{where}. Add its first questions below.")
         return redirect("interviews:bank_detail", bank_pk=bank.pk)
     return render(request, "interviews/bank_form.html", {"form": form})
 
@@ -93,7 +99,7 @@ def bank_detail(request, bank_pk):
 
 @coach_required
 def bank_edit(request, bank_pk):
-    bank = get_own_bank(request.user, bank_pk)
+    bank = get_editable_bank(request.user, bank_pk)
     form = QuestionBankForm(_posted(request), instance=bank)
     if request.method == "POST" and form.is_valid():
         services.bank_update(bank=bank, **form.cleaned_data)
@@ -113,7 +119,7 @@ def bank_copy(request, bank_pk):
 
 @coach_required
 def bank_archive(request, bank_pk):
-    bank = get_own_bank(request.user, bank_pk)
+    bank = get_editable_bank(request.user, bank_pk)
     if request.method == "POST":
         services.bank_set_archived(bank=bank, archived=True)
         messages.success(
@@ -127,10 +133,24 @@ def bank_archive(request, bank_pk):
     )
 
 
+@coach_required
+def bank_move_to_practice(request, bank_pk):
+    """An admin hands one of their own banks to the practice's library, after a confirmation."""
+    bank = get_bank_to_move_to_practice(request.user, bank_pk)
+    practice = practice_library_of(request.user)
+    if request.method == "POST":
+        services.bank_move_to_practice(bank=bank, practice=practice)
+        messages.success(
+            request, f"“{bank.name}” is in the {practice.name} library now: every coach can use it."
+        )
+        return redirect("interviews:bank_detail", bank_pk=bank.pk)
+    return render(request, "interviews/bank_confirm_move.html", {"bank": bank})
+
+
 @require_POST
 @coach_required
 def bank_unarchive(request, bank_pk):
-    bank = get_own_bank(request.user, bank_pk)
+    bank = get_editable_bank(request.user, bank_pk)
     services.bank_set_archived(bank=bank, archived=False)
     messages.success(request, f"“{bank.name}” is active again.")
     return redirect("interviews:bank_detail", bank_pk=bank.pk)
@@ -153,7 +173,7 @@ def _posted_order(request) -> dict:
 def bank_reorder(request, bank_pk):
     """Saves a drag-and-drop order. The page's script sends JSON and gets JSON back; a plain
     form post (question_ids repeated) is answered with a redirect to the bank."""
-    bank = get_own_bank(request.user, bank_pk)
+    bank = get_editable_bank(request.user, bank_pk)
     form = QuestionOrderForm(_posted_order(request), bank=bank)
     error = "The new order could not be read. Reload the page and try again."
     if form.is_valid():
@@ -174,7 +194,7 @@ def bank_reorder(request, bank_pk):
 @require_POST
 @coach_required
 def question_create(request, bank_pk):
-    bank = get_own_bank(request.user, bank_pk)
+    bank = get_editable_bank(request.user, bank_pk)
     form = QuestionForm(request.POST)
     if form.is_valid():
         question = services.question_add(bank=bank, **form.cleaned_data)
@@ -185,7 +205,7 @@ def question_create(request, bank_pk):
 
 @coach_required
 def question_edit(request, question_pk):
-    question = _own_question(request.user, question_pk)
+    question = get_editable_question(request.user, question_pk)
     form = QuestionForm(_posted(request), instance=question)
     if request.method == "POST" and form.is_valid():
         services.question_update(question=question, **form.cleaned_data)
@@ -196,7 +216,7 @@ def question_edit(request, question_pk):
 
 @coach_required
 def question_delete(request, question_pk):
-    question = _own_question(request.user, question_pk)
+    question = get_editable_question(request.user, question_pk)
     if request.method == "POST":
         services.question_delete(question=question)
         messages.success(request, "Question removed.")
@@ -209,7 +229,7 @@ def question_delete(request, question_pk):
 def question_move(request, question_pk, direction):
     if direction not in services.MOVE_DIRECTIONS:
         raise Http404
-    question = _own_question(request.user, question_pk)
+    question = get_editable_question(request.user, question_pk)
     services.question_move(question=question, direction=direction)
     return redirect(_at_question(question))
 
@@ -219,7 +239,7 @@ def client_banks(request, client_pk):
     client = get_client(request.user, client_pk)
     form = ClientBanksForm(
         _posted(request),
-        coach=request.user,
+        client=client,
         initial={"banks": list(client.question_banks.values_list("pk", flat=True))},
     )
     if request.method == "POST" and form.is_valid():

@@ -21,7 +21,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from .claim import BATCH_SIZE, CLAIM_TIMEOUT, HOLD_EVERY, claim_due_reminders, hold
-from .delivery import BACKOFF, current_keys, deliver, skip_reason, why_not_anymore
+from .delivery import BACKOFF, current_occurrences, deliver, skip_reason, why_not_anymore
 from .due import NO_RESPONSE_NOTE, close_silent_contacts, record_due_reminders
 from .result import SweepResult
 
@@ -34,7 +34,7 @@ __all__ = [
     "SweepResult",
     "claim_due_reminders",
     "close_silent_contacts",
-    "current_keys",
+    "current_occurrences",
     "deliver",
     "hold",
     "record_due_reminders",

@@ -22,6 +22,7 @@ from .. import occurrences
 from ..emails import build_message
 from ..identity import Occasion
 from ..models import Reminder
+from ..occurrences import Occurrence
 from .claim import HOLD_EVERY, hold
 from .result import SweepResult
 
@@ -30,9 +31,10 @@ log = logging.getLogger(__name__)
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180)]
 
 
-def current_keys(claimed: list[Reminder], now: datetime) -> set[str]:
-    """The keys the claimed reminders' subjects yield from fresh state, read for the whole batch
-    in a fixed number of queries (one per kind of subject), not per reminder."""
+def current_occurrences(claimed: list[Reminder], now: datetime) -> dict[str, Occurrence]:
+    """The occurrences the claimed reminders' subjects yield from fresh state, by key: the ones
+    that still apply, each with its recipient as of now. Read for the whole batch in a fixed
+    number of queries (one per kind of subject), not per reminder."""
     kind = Reminder.Kind
     interview_ids = {r.interview_id for r in claimed if r.interview_id}
     contact_ids = {
@@ -40,40 +42,38 @@ def current_keys(claimed: list[Reminder], now: datetime) -> set[str]:
         for r in claimed
         if r.contact_id and r.kind in (kind.OUTREACH_FOLLOW_UP, kind.KEEP_IN_TOUCH)
     }
-    keys: set[str] = set()
+    found: list[Occurrence] = []
     if interview_ids:
         interviews = Interview.objects.filter(pk__in=interview_ids).select_related(
             "client", "client__coach", "contact", "contact__company", "debrief"
         )
         for interview in interviews:
-            keys.update(o.key for o in occurrences.interview_occurrences(interview))
+            found.extend(occurrences.interview_occurrences(interview))
     if contact_ids:
         contacts = Contact.objects.filter(pk__in=contact_ids).select_related("client")
         contacts = {contact.pk: contact for contact in contacts}
         touches = Touch.objects.filter(contact_id__in=contact_ids).only("pk", "contact_id", "at")
         for outreach in touches.latest_outreach_per_contact(as_of=now):
-            found = occurrences.follow_up_occurrences(contacts[outreach.contact_id], outreach)
-            keys.update(o.key for o in found)
+            found.extend(occurrences.follow_up_occurrences(contacts[outreach.contact_id], outreach))
         for last_touch in touches.latest_per_contact():
-            found = occurrences.keep_in_touch_occurrence(
-                contacts[last_touch.contact_id], last_touch
+            found.append(
+                occurrences.keep_in_touch_occurrence(contacts[last_touch.contact_id], last_touch)
             )
-            if found:
-                keys.add(found.key)
     for reminder in claimed:
-        coach = reminder.coach
-        if reminder.kind == kind.COACH_DIGEST and coach and coach.is_active and coach.daily_digest:
-            keys.add(reminder.key)
-    return keys
+        if reminder.kind == kind.COACH_DIGEST and reminder.coach:
+            found.append(occurrences.digest_occurrence(reminder.coach, reminder.local_date))
+    return {occurrence.key: occurrence for occurrence in found if occurrence}
 
 
-def why_not_anymore(reminder: Reminder, now: datetime, fresh_keys: set[str] | None = None) -> str:
+def why_not_anymore(
+    reminder: Reminder, now: datetime, fresh: dict[str, Occurrence] | None = None
+) -> str:
     """'' if the reminder still applies from fresh state, else the reason it does not."""
     if now >= reminder.window_ends_at:
         return "Too late: its window closed before it could be sent."
-    if fresh_keys is None:
-        fresh_keys = current_keys([reminder], now)
-    if reminder.key in fresh_keys:
+    if fresh is None:
+        fresh = current_occurrences([reminder], now)
+    if reminder.key in fresh:
         return ""
     return skip_reason(reminder)
 
@@ -123,7 +123,7 @@ def deliver(
 
     `now` is the sweep's time; `started` the monotonic clock when the sweep began (default: now),
     so a late batch of a long sweep renews its claim from the real time, not the sweep's start."""
-    fresh_keys = current_keys(claimed, now)
+    fresh = current_occurrences(claimed, now)
     mail = get_connection(fail_silently=False)
     started = time.monotonic() if started is None else started
     try:
@@ -137,13 +137,15 @@ def deliver(
                 ours = hold(claimed, now + timedelta(seconds=held_at - started))
             if reminder.pk not in ours:
                 continue  # our claim timed out and another sweep took the row over
-            deliver_one(reminder, now, fresh_keys, mail, result)
+            deliver_one(reminder, now, fresh, mail, result)
     finally:
         mail.close()
 
 
-def deliver_one(reminder: Reminder, now: datetime, fresh_keys: set[str], mail, result) -> None:
-    reason = why_not_anymore(reminder, now, fresh_keys)
+def deliver_one(
+    reminder: Reminder, now: datetime, fresh: dict[str, Occurrence], mail, result
+) -> None:
+    reason = why_not_anymore(reminder, now, fresh)
     if reason and reminder.attempts and now >= reminder.window_ends_at:
         # It was due and kept failing: that is a failure to show, not a skip.
         mark(
@@ -160,6 +162,7 @@ def deliver_one(reminder: Reminder, now: datetime, fresh_keys: set[str], mail, r
         result.skipped += 1
         result.changed(reminder)
         return
+    readdress(reminder, fresh[reminder.key].recipient_email)
     try:
         message = build_message(reminder)
         # Opened here, not by send(): a connection send() opens it also closes, and the batch
@@ -186,6 +189,15 @@ def deliver_one(reminder: Reminder, now: datetime, fresh_keys: set[str], mail, r
     )
     result.sent += 1
     result.changed(reminder)
+
+
+def readdress(reminder: Reminder, recipient_email: str) -> None:
+    """A reminder goes to whom it is for now, not to whom it was for when it was recorded: a
+    coach's overdue notice about a client reassigned since (one that failed and waits for its
+    retry, say) goes to the new coach, a client's reminder to the address they changed to. The
+    row is the same, and so are its Message-ID and the claim that lets it be sent only once."""
+    if recipient_email != reminder.recipient_email:
+        mark(reminder, recipient_email=recipient_email, attempts=reminder.attempts)
 
 
 def retry_later(reminder: Reminder, now: datetime, error: Exception, result: SweepResult) -> None:

@@ -77,6 +77,16 @@ def java():
     return path
 
 
+@pytest.fixture(params=[0, 60], ids=["rendered", "page-cache"])
+def page_cache(request, settings):
+    """Once as the tests usually run, once with pages served from the per-user page cache
+    (pagecache/pages.py), as in production: its forms must work and a write must show."""
+    settings.PAGE_CACHE_SECONDS = request.param
+    if request.param:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return request.param
+
+
 @pytest.fixture
 def log_in():
     """Logs a page in through the login form (a user made with tests.factories' PASSWORD)."""

@@ -7,16 +7,6 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(params=[0, 60], ids=["rendered", "page-cache"])
-def page_cache(request, settings):
-    """Once as the tests usually run, once with pages served from the per-user page cache
-    (pagecache/pages.py), as in production: its forms must work and a write must show."""
-    settings.PAGE_CACHE_SECONDS = request.param
-    if request.param:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    return request.param
-
-
 def test_an_overdue_thank_you_on_the_demo_coach_home_is_marked_sent_and_leaves_the_list(
     live_server, page, page_cache
 ):

@@ -328,7 +328,13 @@ def test_copying_needs_a_post(coach_client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "view", ["outreach_template_edit", "outreach_template_copy", "outreach_template_delete"]
+    "view",
+    [
+        "outreach_template_edit",
+        "outreach_template_copy",
+        "outreach_template_delete",
+        "outreach_template_move_to_practice",
+    ],
 )
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_another_coachs_template_is_a_404(coach_client, other_coach_template, view, method):

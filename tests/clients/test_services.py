@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from clients import services
 from clients.models import Contact, Touch
-from tests.factories import ClientFactory, ContactFactory, TouchFactory
+from tests.factories import ClientFactory, CoachFactory, ContactFactory, TouchFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +104,17 @@ def test_two_clients_may_each_have_the_same_contact():
     )
 
     assert other.pk != contact.pk
+
+
+def test_an_archived_client_of_a_coach_who_left_the_practice_can_be_given_to_another_coach():
+    admin = CoachFactory()
+    practice = admin.membership.practice
+    leaver = CoachFactory(membership__practice=practice, membership__role="coach")
+    archived = ClientFactory(coach=leaver, status="archived")
+    leaver.membership.deactivated_at = leaver.date_joined
+    leaver.membership.save()
+
+    services.client_reassign(client=archived, to_coach=admin, by=admin)
+
+    archived.refresh_from_db()
+    assert archived.coach == admin

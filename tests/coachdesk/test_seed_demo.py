@@ -2,15 +2,19 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from clients.models import Client, Company, Contact, Touch
+from accounts.models import Membership, Practice
+from clients.models import Client, ClientShare, Company, Contact, Touch
 
 pytestmark = pytest.mark.django_db
 
 DEMO_LOGINS = [
     "coach@example.com",
     "coach2@example.com",
+    "coach3@example.com",
+    "viewer@example.com",
     "client@example.com",
     "client2@example.com",
+    "client3@example.com",
 ]
 
 
@@ -19,7 +23,8 @@ def seed():
 
 
 def counts():
-    return tuple(model.objects.count() for model in (Client, Company, Contact, Touch))
+    models = (Client, Company, Contact, Touch, Practice, Membership, ClientShare)
+    return tuple(model.objects.count() for model in models)
 
 
 def test_seed_demo_converges_when_run_twice():
@@ -62,3 +67,29 @@ def test_the_demo_has_interviews_in_every_state_with_prep_and_debriefs():
     assert all(hasattr(interview, "debrief") for interview in completed)
     upcoming = Interview.objects.filter(status=Interview.Status.SCHEDULED)
     assert all(interview.chosen_questions.count() == 10 for interview in upcoming)
+
+
+def test_northstar_careers_has_an_admin_a_coach_with_her_own_client_and_a_viewer():
+    seed()
+
+    roles = dict(
+        Membership.objects.filter(practice__name="Northstar Careers").values_list(
+            "user__email", "role"
+        )
+    )
+    assert roles == {
+        "coach@example.com": "admin",
+        "coach3@example.com": "coach",
+        "viewer@example.com": "viewer",
+    }
+    assert Client.objects.get(user__email="client3@example.com").coach.email == "coach3@example.com"
+    assert Client.objects.filter(coach__email="viewer@example.com").count() == 0
+
+
+def test_the_second_demo_coach_stays_a_practice_of_one():
+    seed()
+
+    practice = Membership.objects.get(user__email="coach2@example.com").practice
+    assert list(practice.memberships.values_list("user__email", "role")) == [
+        ("coach2@example.com", "admin")
+    ]

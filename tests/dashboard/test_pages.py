@@ -254,3 +254,32 @@ def test_the_client_home_funnel_is_cached_and_follows_the_clients_writes(client,
     funnel = client.get(home).context["funnel"]
     assert (funnel.reached_out, funnel.replied) == (1, 1)
     caches["default"].clear()
+
+
+@pytest.mark.parametrize(
+    ("page_seconds", "summary_seconds", "said"),
+    [
+        (60, 300, ["the rest within a minute", "within 5 minutes"]),
+        (30, 3600, ["the rest within 30 seconds", "within an hour"]),
+    ],
+)
+def test_the_coach_home_says_how_old_its_figures_can_be_from_the_settings(
+    coach_client, settings, page_seconds, summary_seconds, said
+):
+    settings.PAGE_CACHE_SECONDS = page_seconds
+    settings.HOME_SUMMARY_SECONDS = summary_seconds
+
+    page = coach_client.get(reverse("dashboard:coach_home")).text
+
+    for words in said:
+        assert words in page
+
+
+def test_without_caches_the_coach_home_promises_no_delay(coach_client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.HOME_SUMMARY_SECONDS = 0
+
+    page = coach_client.get(reverse("dashboard:coach_home")).text
+
+    assert "anything you or your clients change shows at once." in page
+    assert "Figures follow every change you or your clients make." in page

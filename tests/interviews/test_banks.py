@@ -544,6 +544,7 @@ OWN_BANK_URLS = [
     ("bank_copy", "bank"),
     ("bank_archive", "bank"),
     ("bank_unarchive", "bank"),
+    ("bank_move_to_practice", "bank"),
     ("bank_reorder", "bank"),
     ("question_create", "bank"),
     ("question_edit", "question"),
@@ -598,3 +599,46 @@ def test_the_bank_page_query_count_is_flat(
 
     assert response.status_code == 200
     assert len(response.context["questions"]) == n_questions
+
+
+def test_a_co_coach_editing_the_pool_is_offered_the_clients_coachs_banks_not_their_own(
+    client, coach, colleague, bank
+):
+    from clients.models import ClientShare
+
+    record = ClientFactory(coach=coach)
+    ClientShare.objects.create(client=record, coach=colleague)
+    own = QuestionBankFactory(owner=colleague, name="Sofia's own bank")
+    client.force_login(colleague)
+
+    page = client.get(url("client_banks", client_pk=record.pk))
+    assert bank.pk in bank_checkboxes(page.text)
+    assert own.pk not in bank_checkboxes(page.text)
+
+    response = client.post(url("client_banks", client_pk=record.pk), {"banks": [bank.pk]})
+    assert response.status_code == 302
+    assert list(record.question_banks.all()) == [bank]
+
+
+def test_a_reassigned_clients_pool_keeps_the_former_coachs_bank_until_someone_unticks_it(
+    coach_client, coach, colleague
+):
+    from clients import services as client_services
+
+    record = ClientFactory(coach=colleague)
+    former = QuestionBankFactory(owner=colleague, name="The former coach's bank")
+    services.banks_assign(client=record, banks=[former])
+    client_services.client_reassign(client=record, to_coach=coach, by=coach)
+    record.refresh_from_db()
+
+    page = coach_client.get(url("client_banks", client_pk=record.pk))
+    assert bank_checkboxes(page.text)[former.pk] is True
+    coach_client.post(
+        url("client_banks", client_pk=record.pk), {"banks": [former.pk, essentials().pk]}
+    )
+    assert set(record.question_banks.all()) == {former, essentials()}
+
+    coach_client.post(url("client_banks", client_pk=record.pk), {"banks": [essentials().pk]})
+    assert list(record.question_banks.all()) == [essentials()]
+    with pytest.raises(ValidationError):
+        services.banks_assign(client=record, banks=[former])

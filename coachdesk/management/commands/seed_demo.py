@@ -6,15 +6,21 @@ from django.db import transaction
 
 from clients.models import Client
 from coachdesk.demo.interviews import seed_interviews
+from coachdesk.demo.practices import seed_practices
 from coachdesk.demo.reminders import seed_reminders
 from coachdesk.demo.workspace import seed_workspace
 from pagecache.pages import invalidate_all
 
 DEMO_PASSWORD = "coachdesk-demo"
 
+# The coach side: Maya runs Northstar Careers with Sofia (a coach) and Helen (a viewer: the
+# practice's director, who reads figures); Daniel is a practice of one
+# (coachdesk/demo/practices.py).
 COACHES = [
     {"email": "coach@example.com", "name": "Maya Okafor", "timezone": "Europe/London"},
     {"email": "coach2@example.com", "name": "Daniel Reyes", "timezone": "America/New_York"},
+    {"email": "coach3@example.com", "name": "Sofia Marin", "timezone": "Europe/Dublin"},
+    {"email": "viewer@example.com", "name": "Helen Ward", "timezone": "Europe/London"},
 ]
 
 # Clients with `login` have accepted their coach's invitation and use the portal.
@@ -55,6 +61,15 @@ CLIENTS = [
         "goal": "Leave teaching for instructional design in a software company.",
         "target_roles": "Instructional designer, learning experience designer",
     },
+    {
+        "coach": "coach3@example.com",
+        "email": "client3@example.com",
+        "login": True,
+        "name": "Noah Fischer",
+        "timezone": "Europe/Dublin",
+        "goal": "Move from retail store management into supply-chain analytics.",
+        "target_roles": "Supply-chain analyst, demand planner",
+    },
 ]
 
 
@@ -87,6 +102,7 @@ class Command(BaseCommand):
                 defaults={**spec, "user": user, "status": Client.Status.ACTIVE},
             )
             seed_workspace(client)
+        seed_practices(coaches)
         seed_interviews()
         seed_reminders()
 

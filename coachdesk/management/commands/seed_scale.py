@@ -229,7 +229,7 @@ class ScaleBuilder:
         self.tally = tally
         self.password = make_password(DEMO_PASSWORD)
         self.banks = list(
-            QuestionBank.objects.filter(owner__isnull=True)
+            QuestionBank.objects.builtin()
             .order_by("pk")  # The essentials bank first, as the migration made them.
             .prefetch_related("questions")
         )
