@@ -165,7 +165,9 @@ def caseload_to_list(user, whose: str = ""):
         return Client.objects.caseload_of(user), ""
     practice_clients = Client.objects.visible_to(user)
     if whose.isdigit() and practice_coaches_and_former(practice_of(user)).filter(pk=whose).exists():
-        return practice_clients.filter(coach_id=int(whose)), whose
+        # That coach's caseload as their own page lists it: their clients and those shared
+        # with them (the practice home's row counts the same).
+        return practice_clients.filter(caseload_scope(int(whose))), whose
     if whose == EVERYONE or is_viewer(user):
         return practice_clients, EVERYONE
     return Client.objects.caseload_of(user), ""
