@@ -15,6 +15,8 @@ from goals.models import ActionItem, WeeklyTarget
 from interviews.models import Interview
 from tests.factories import (
     ActionItemFactory,
+    ClientFactory,
+    CoachFactory,
     CompanyFactory,
     ContactFactory,
     DebriefFactory,
@@ -61,6 +63,27 @@ def text_of(response) -> str:
 # --- weekly targets --------------------------------------------------------------------------
 
 
+def test_the_coach_sets_weekly_targets_and_sees_this_weeks_progress_on_the_client_page(
+    coach_client, priya
+):
+    reached_out(priya, 3)
+
+    response = coach_client.post(
+        url("goals:targets_edit", client_pk=priya.pk),
+        {"outreach": "5", "conversations": "1", "thank_yous": ""},
+    )
+
+    assert response.url == url("clients:client_detail", client_pk=priya.pk)
+    targets = {t.kind: (t.per_week, t.since) for t in priya.weekly_targets.all()}
+    assert targets == {Kind.OUTREACH: (5, MONDAY), Kind.CONVERSATIONS: (1, MONDAY)}
+    page = text_of(coach_client.get(response.url))
+    assert "3 of 5 people reached out to" in page
+    assert "0 of 1 conversations held" in page
+    assert "thank-yous sent on time" not in page
+    # Thursday: 5 a week asks for 2 by today, 1 a week for none yet.
+    assert "On track" in page
+
+
 def test_a_blank_target_removes_it_and_the_form_shows_the_current_numbers(coach_client, priya):
     WeeklyTargetFactory(client=priya, kind=Kind.OUTREACH, per_week=4)
     WeeklyTargetFactory(client=priya, kind=Kind.THANK_YOUS, per_week=2)
@@ -89,7 +112,76 @@ def test_an_impossible_target_is_refused_and_what_was_typed_is_kept(coach_client
     assert not priya.weekly_targets.exists()
 
 
+def test_the_caseload_says_who_is_on_track_who_is_behind_and_who_has_no_targets(
+    coach_client, coach
+):
+    on_track, behind = (ClientFactory(coach=coach, name=name) for name in ("Ada", "Ben"))
+    ClientFactory(coach=coach, name="Cy")
+    for client, outreach in ((on_track, 2), (behind, 1)):
+        WeeklyTargetFactory(client=client, kind=Kind.OUTREACH, per_week=5)
+        reached_out(client, outreach)
+
+    response = coach_client.get(url("clients:caseload"))
+
+    rows = [" ".join(row.split()) for row in response.text.split("<tr>")[2:]]
+    assert ["On track" in row for row in rows] == [True, False, False]
+    assert ["Behind" in row for row in rows] == [False, True, False]
+    assert ["No targets" in row for row in rows] == [False, False, True]
+
+
 # --- action items: the coach -----------------------------------------------------------------
+
+
+def test_the_coach_adds_an_item_for_the_interview_and_it_shows_on_the_prep_page(
+    coach_client, coach, priya
+):
+    interview = InterviewFactory(client=priya, contact=ContactFactory(client=priya, name="Grace"))
+    prep = url("interviews:interview_detail", interview_pk=interview.pk)
+    form = coach_client.get(
+        url("goals:action_item_create", client_pk=priya.pk), {"interview": interview.pk}
+    )
+    assert form.context["form"].initial["about"] == f"interview:{interview.pk}"
+
+    response = coach_client.post(
+        url("goals:action_item_create", client_pk=priya.pk),
+        {
+            "title": "Choose ten questions",
+            "notes": "Mix career path and advice.",
+            "due_on": "2026-06-12",
+            "about": f"interview:{interview.pk}",
+            "next": prep,
+        },
+    )
+
+    assert response.url == prep
+    item = ActionItem.objects.get()
+    assert (item.client, item.interview, item.set_by, item.created_by) == (
+        priya,
+        interview,
+        ActionItem.SetBy.COACH,
+        coach,
+    )
+    assert item.due_on == date(2026, 6, 12)
+    page = text_of(coach_client.get(prep))
+    assert "Action items for this interview" in page
+    assert "Choose ten questions" in page
+    assert "Due Fri 12 Jun 2026" in page
+
+
+def test_an_item_about_a_contact_shows_on_the_contact_page_and_one_about_a_company_in_the_list(
+    coach_client, priya
+):
+    contact = ContactFactory(client=priya, name="Sam Okoro")
+    company = CompanyFactory(client=priya, name="Brightwell")
+    ActionItemFactory(client=priya, title="Send Sam the CV", contact=contact)
+    ActionItemFactory(client=priya, title="Read their annual report", company=company)
+
+    contact_page = text_of(coach_client.get(url("clients:contact_detail", contact_pk=contact.pk)))
+    actions_page = text_of(coach_client.get(url("goals:action_items", client_pk=priya.pk)))
+
+    assert "Send Sam the CV" in contact_page
+    assert "Read their annual report" not in contact_page
+    assert "Read their annual report No due date · About Brightwell" in actions_page
 
 
 def test_a_bad_item_is_refused_with_its_errors_and_what_was_typed_kept(coach_client, priya):
@@ -159,6 +251,23 @@ def test_marking_done_goes_back_to_the_page_it_was_on_but_never_to_another_site(
     item.refresh_from_db()
     assert item.done_at == NOW
     assert coach_client.get(done).status_code == 405
+
+
+def test_a_viewer_reads_the_items_but_is_offered_nothing_to_change(client, coach, priya):
+    viewer = CoachFactory(membership__practice=coach.membership.practice, membership__role="viewer")
+    ActionItemFactory(client=priya, title="Polish the CV")
+    client.force_login(viewer)
+
+    for page in (
+        url("goals:action_items", client_pk=priya.pk),
+        url("clients:client_detail", client_pk=priya.pk),
+    ):
+        html = client.get(page).text
+        assert "Polish the CV" in html
+        assert "Mark done" not in html
+        assert "Add an action item" not in html
+        assert "Change targets" not in html
+        assert "Set weekly targets" not in html
 
 
 # --- action items: the client ----------------------------------------------------------------
