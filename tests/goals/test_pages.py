@@ -112,6 +112,21 @@ def test_an_impossible_target_is_refused_and_what_was_typed_is_kept(coach_client
     assert not priya.weekly_targets.exists()
 
 
+def test_the_client_sees_n_of_m_on_the_portal_home_and_cannot_set_targets(client, priya):
+    WeeklyTargetFactory(client=priya, kind=Kind.OUTREACH, per_week=5)
+    WeeklyTargetFactory(client=priya, kind=Kind.CONVERSATIONS, per_week=2)
+    reached_out(priya, 3)
+    InterviewFactory(client=priya, starts_at=NOW - timedelta(days=2), status="completed")
+    client.force_login(priya.user)
+
+    page = text_of(client.get(url("dashboard:client_home")))
+
+    assert "3 of 5 people reached out to" in page
+    assert "1 of 2 conversations held" in page
+    assert "Change targets" not in page
+    assert client.get(url("goals:targets_edit", client_pk=priya.pk)).status_code == 404
+
+
 def test_the_caseload_says_who_is_on_track_who_is_behind_and_who_has_no_targets(
     coach_client, coach
 ):
@@ -127,6 +142,38 @@ def test_the_caseload_says_who_is_on_track_who_is_behind_and_who_has_no_targets(
     assert ["On track" in row for row in rows] == [True, False, False]
     assert ["Behind" in row for row in rows] == [False, True, False]
     assert ["No targets" in row for row in rows] == [False, False, True]
+
+
+def test_the_progress_page_and_the_report_show_target_against_actual_week_by_week(
+    coach_client, priya
+):
+    WeeklyTargetFactory(client=priya, kind=Kind.OUTREACH, per_week=2, since=MONDAY - timedelta(7))
+    WeeklyTargetFactory(client=priya, kind=Kind.THANK_YOUS, per_week=1, since=MONDAY)
+    reached_out(priya, 2, at=NOW - timedelta(days=7))  # the week before: met
+    reached_out(priya, 1)
+    interview = InterviewFactory(
+        client=priya, status="completed", starts_at=NOW - timedelta(days=1, hours=2)
+    )
+    DebriefFactory(interview=interview, thank_you_sent_at=NOW - timedelta(hours=20))
+
+    for name in ("dashboard:client_insights", "dashboard:progress_report"):
+        response = coach_client.get(url(name, client_pk=priya.pk), {"days": 30})
+        history = response.context["history"]
+        assert [week.monday for week in history][-2:] == [MONDAY - timedelta(7), MONDAY]
+        assert [[row.actual for row in week.targets] for week in history][-2:] == [
+            [2, 0, 0],
+            [1, 1, 1],
+        ]
+        page = text_of(response)
+        assert "8 Jun 2026 (this week) 1 of 2 1 (no target) 1 of 1 met" in page
+        assert "1 Jun 2026 2 of 2 met 0 (no target) 0 (no target)" in page
+
+
+def test_the_progress_page_says_so_when_there_were_no_targets(coach_client, priya):
+    response = coach_client.get(url("dashboard:client_insights", client_pk=priya.pk))
+
+    assert response.context["history"] == []
+    assert "No weekly targets in this period." in response.text
 
 
 # --- action items: the coach -----------------------------------------------------------------
@@ -332,6 +379,51 @@ def test_a_client_cannot_touch_another_clients_items(client, priya):
 
 
 # --- overdue: next steps and the coach's attention list --------------------------------------
+
+
+def test_an_overdue_item_is_in_next_steps_and_the_coachs_attention_list_until_done(
+    coach_client, priya
+):
+    client = Client()  # the client's own browser, beside the coach's
+    late = ActionItemFactory(
+        client=priya, title="Send the thank-you card", due_on=TODAY - timedelta(1)
+    )
+    ActionItemFactory(client=priya, title="Due today, not late", due_on=TODAY)
+    ActionItemFactory(client=priya, title="Already done", due_on=TODAY - timedelta(3), done_at=NOW)
+    client.force_login(priya.user)
+
+    steps = client.get(url("dashboard:client_home")).context["steps"]
+    home = coach_client.get(url("dashboard:coach_home"))
+
+    assert [(row.item.title, row.is_overdue) for row in steps.actions] == [
+        ("Send the thank-you card", True),
+        ("Due today, not late", False),
+    ]
+    listed = [item for item in home.context["items"] if item.kind == "overdue_action"]
+    assert [(item.client, item.detail) for item in listed] == [
+        (priya, "Send the thank-you card (due Wed 10 Jun)")
+    ]
+    assert listed[0].url.endswith(f"#action-item-{late.pk}")
+
+    client.post(url("goals:action_item_complete", action_item_pk=late.pk))
+
+    home = coach_client.get(url("dashboard:coach_home"))
+    assert "overdue_action" not in [item.kind for item in home.context["items"]]
+    steps = client.get(url("dashboard:client_home")).context["steps"]
+    assert [row.item.title for row in steps.actions] == ["Due today, not late"]
+
+
+def test_an_item_is_overdue_by_the_clients_own_calendar(coach_client, coach):
+    # 12:00 UTC on 11 June is already 02:00 on 12 June in Kiritimati (UTC+14).
+    for zone in ("Pacific/Kiritimati", "Europe/London"):
+        ActionItemFactory(client=ClientFactory(coach=coach, timezone=zone), due_on=TODAY)
+
+    home = coach_client.get(url("dashboard:coach_home"))
+
+    listed = [
+        item.client.timezone for item in home.context["items"] if item.kind == "overdue_action"
+    ]
+    assert listed == ["Pacific/Kiritimati"]
 
 
 # --- query counts ----------------------------------------------------------------------------
