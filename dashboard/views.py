@@ -210,7 +210,9 @@ def progress_report(request, client_pk):
                 "contact"
             ),
             "history": _target_history(client, period),
-            "done_items": goal_selectors.done_items(client).filter(done_at__gte=period.start_at),
+            "done_items": goal_selectors.done_items(client).filter(
+                done_at__gte=period.start_at, done_at__lt=period.end_at
+            ),
             "steps": next_steps(client),
         },
     )

@@ -16,7 +16,7 @@ class WeeklyTargetsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind in WeeklyTarget.Kind:
             self.fields[kind.value] = forms.IntegerField(
-                label=f"{kind.label} a week",
+                label=f"{kind.label} per week",
                 required=False,
                 min_value=0,
                 max_value=MAX_PER_WEEK,
