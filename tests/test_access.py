@@ -84,7 +84,7 @@ COACH_ONLY = {
 # Coach-side pages viewers read too.
 COACH_SIDE = {"clients:caseload"}
 # The practice's figures: its admins and viewers.
-PRACTICE_READERS = {"dashboard:practice_home"}
+PRACTICE_READERS = {"dashboard:practice_home", "dashboard:practice_export"}
 # Running the practice: its admins only.
 PRACTICE_ADMINS = {"practices:team", "practices:settings"}
 CLIENT_ONLY = {"dashboard:client_home", "reminders:reminder_preferences"}
@@ -150,6 +150,7 @@ VIEWER_READS = {
     "dashboard:export_contacts",
     "dashboard:export_interviews",
     "dashboard:practice_home",
+    "dashboard:practice_export",
     "reminders_coach:client_reminders",
     "goals:action_items",
 }
