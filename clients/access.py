@@ -619,3 +619,52 @@ def get_inbound_item(user, queryset, pk):
     return get_object_or_404(
         queryset.visible_to(user).select_related("client", "client__coach", "client__user"), pk=pk
     )
+
+
+# --- Action items (goals): who completes them and who changes them --------------------------
+#
+# Whoever sees a client sees their action items (client_scope, through `visible_to`). Marking an
+# item done, or open again, is for those who work on the client and for the client, whoever set
+# the item: a client completes the homework their coach gave them. Changing an item (its title,
+# notes, due date or link) and deleting it: those who work on the client, any item; the client,
+# only the items they set themselves — their coach's stay as the coach wrote them. Adding items
+# is for both. Viewers do none of it (their unsafe requests are refused anyway, and the pages
+# that exist only to change an item answer them 404).
+#
+# goals sits above clients in the chain, so the rules take the items as a queryset (or an item)
+# and read the model from it; goals.access loads through them.
+
+
+def works_on_action_items(user) -> bool:
+    """A coach or practice admin, or a client on their own portal (not a viewer)."""
+    return works_on_clients(user) or (user.is_authenticated and user.is_client)
+
+
+def get_client_to_add_action_item(user, pk) -> Client:
+    """A client the user may give an action item: one they work on, or a client's own record."""
+    if not works_on_action_items(user):
+        raise Http404
+    return get_client(user, pk)
+
+
+def action_items_to_complete(user, items):
+    """`items` (ActionItem rows) narrowed to those the user may mark done or open again."""
+    if not works_on_action_items(user):
+        return items.none()
+    return items.visible_to(user)
+
+
+def action_items_to_change(user, items):
+    """`items` narrowed to those the user may edit and delete (see may_change_action_item)."""
+    items = action_items_to_complete(user, items)
+    if user.is_authenticated and user.is_client:
+        items = items.filter(set_by=items.model.SetBy.CLIENT)
+    return items
+
+
+def may_change_action_item(user, item) -> bool:
+    """For an item the user may see: whether action_items_to_change lets them in too. Costs no
+    query, so a list can ask it of every row."""
+    if not works_on_action_items(user):
+        return False
+    return not user.is_client or item.set_by == type(item).SetBy.CLIENT

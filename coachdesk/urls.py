@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("practices.urls")),
     path("", include("clients.urls")),
     path("", include("interviews.urls")),
+    path("", include("goals.urls")),
     path("", include("inbound.urls")),
     path("", include("reminders.urls")),
     path("", include(("reminders.urls_coach", "reminders_coach"))),

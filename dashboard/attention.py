@@ -6,7 +6,8 @@ rows, counted by the database in the same query), so "and N more" is exact witho
 the rest. Stalled outreach alone also reads a few columns of the outreach SQL cannot sort out
 by calendar days (reminders.candidates.stalled_outreach_most_urgent). The rules themselves
 (overdue thank-you, stalled outreach) live in reminders.candidates, shared with the digest and
-the client's next steps. The whole list is six queries, at most PER_RULE items
+the client's next steps; an overdue action item is goals' rule (ActionItem.objects.overdue), read
+here over the caseload. The whole list is seven queries, at most PER_RULE items
 per rule and a `reverse()` only for those, whatever the caseload size
 (tests/dashboard/test_attention.py asserts it).
 
@@ -39,6 +40,8 @@ from django.utils import timezone
 
 from clients.models import Client, Touch
 from clients.selectors import Tally, tally_per_caseload
+from goals.models import ActionItem
+from goals.weeks import day_start
 from interviews.models import Interview
 from reminders import candidates, rules
 from reminders.models import Reminder
@@ -70,8 +73,9 @@ FAILED_REMINDER = (1, "failed_reminder", "Reminder failed")
 INTERVIEW_TODAY = (2, "interview_today", "Interview today")
 FOLLOW_UP_7 = (3, "follow_up_7", "No reply after 7 business days")
 FOLLOW_UP_3 = (4, "follow_up_3", "No reply after 3 business days")
-QUIET_CLIENT = (5, "quiet_client", "No activity for 14 days")
-INTERVIEW_THIS_WEEK = (6, "interview_this_week", "Interview this week")
+OVERDUE_ACTION = (5, "overdue_action", "Action item overdue")
+QUIET_CLIENT = (6, "quiet_client", "No activity for 14 days")
+INTERVIEW_THIS_WEEK = (7, "interview_this_week", "Interview this week")
 
 
 def _ago(elapsed: timedelta) -> str:
@@ -114,6 +118,7 @@ def attention_for(coach, now: datetime | None = None) -> Attention:
             failed_reminders(clients, now),
             *interviews_soon(coach, clients, now),
             *stalled_follow_ups(clients, now),
+            overdue_action_items(clients, now),
             quiet_clients(clients, now),
         ],
         key=lambda rule_found: rule_found.rule,
@@ -133,7 +138,7 @@ def attention_for(coach, now: datetime | None = None) -> Attention:
 def attention_per_caseload(coaches, now: datetime | None = None) -> Tally:
     """How many items attention_for lists for each of `coaches` (its `total`), by rule kind:
     each rule counted for every coach at once, grouped by coach in SQL (clients.access.
-    per_caseload), in seven queries whatever the number of coaches and clients.
+    per_caseload), in eight queries whatever the number of coaches and clients.
     tests/dashboard/test_practice_figures.py holds the two forms together."""
     now = now or timezone.now()
     coach_ids = [coach.pk for coach in coaches]
@@ -157,6 +162,9 @@ def attention_per_caseload(coaches, now: datetime | None = None) -> Tally:
             shared={
                 coach_id: _stalled_kinds(counts) for coach_id, counts in stalled.shared.items()
             },
+        ),
+        tally_per_caseload(
+            overdue_actions(clients, now), coach_ids, "client", **{OVERDUE_ACTION[1]: Count("pk")}
         ),
         tally_per_caseload(quiet(clients, now), coach_ids, **{QUIET_CLIENT[1]: Count("pk")}),
     ]
@@ -364,6 +372,32 @@ def stalled_follow_ups(clients, now) -> list[Found]:
 def stalled_items(stalled) -> list[Item]:
     """Items for reminders.candidates.stalled_outreach (the client's own home lists them)."""
     return [_stalled_item(STALLED_RULE[found.step], found.outreach) for found in stalled]
+
+
+def overdue_actions(clients, now):
+    """The open action items of `clients` whose due date has passed in their client's timezone:
+    goals' own rule (ActionItem.objects.overdue), over a caseload."""
+    return ActionItem.objects.overdue(now).filter(client__in=clients)
+
+
+def overdue_action_items(clients, now) -> Found:
+    """Overdue action items (overdue_actions), the longest overdue first. Marking one done takes
+    it off the list."""
+    overdue = overdue_actions(clients, now).select_related("client")
+
+    def to_item(item):
+        return _item(
+            OVERDUE_ACTION,
+            client=item.client,
+            detail=f"{item.title} (due {item.due_on:%a %d %b})",
+            url=f"{reverse('goals:action_items', kwargs={'client_pk': item.client_id})}"
+            f"#action-item-{item.pk}",
+            # Overdue since the client's next day began.
+            when=day_start(item.due_on + timedelta(days=1), item.client.timezone),
+        )
+
+    rows = list(_most_urgent(overdue, ["due_on", "pk"]))
+    return _found(OVERDUE_ACTION, rows, to_item)
 
 
 def quiet(clients, now):

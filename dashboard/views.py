@@ -20,6 +20,9 @@ from clients.access import (
     practice_reader_required,
 )
 from clients.models import Client
+from goals import selectors as goal_selectors
+from goals.progress import progress_history
+from goals.weeks import monday_of
 from interviews.models import Interview
 from pagecache.pages import cached_page, generation
 
@@ -34,6 +37,14 @@ from .next_steps import next_steps
 def _period(request) -> tuple[PeriodForm, Period]:
     form = PeriodForm(request.GET or None)
     return form, Period.last_days(form.days_or_default())
+
+
+def _target_history(client, period: Period):
+    """Target against actual for each of the client's weeks that overlap the period, the
+    current one last; none when no week of them had a target."""
+    weeks = (monday_of(period.end) - monday_of(period.start)).days // 7 + 1
+    history = progress_history(client, weeks=weeks)
+    return history if any(week.has_targets for week in history) else []
 
 
 @coach_required
@@ -164,6 +175,7 @@ def client_insights(request, client_pk):
             "funnel": funnel(clients, period),
             "chart": activity_chart(weekly_activity(clients)),
             "scope": client.name,
+            "history": _target_history(client, period),
         },
     )
 
@@ -179,6 +191,7 @@ def client_home(request):
         {
             "client": client,
             "steps": next_steps(client),
+            "week": goal_selectors.this_week(client),
             "counts": client_selectors.stage_counts(client),
             "stages": client_selectors.FUNNEL_STAGES,
             "funnel": cached_summary(
@@ -243,6 +256,10 @@ def progress_report(request, client_pk):
             .order_by("starts_at"),
             "opportunities": client.opportunities.filter(at__gte=period.start).select_related(
                 "contact"
+            ),
+            "history": _target_history(client, period),
+            "done_items": goal_selectors.done_items(client).filter(
+                done_at__gte=period.start_at, done_at__lt=period.end_at
             ),
             "steps": next_steps(client),
         },

@@ -1,9 +1,10 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from accounts.models import Membership
 from clients.models import Client, Contact, Opportunity, Touch
+from goals.models import ActionItem, WeeklyTarget
 from interviews.models import Debrief, Interview, Referral
 from reminders.models import Reminder
 from tests.factories import CoachFactory, PracticeFactory
@@ -35,8 +36,9 @@ def fill_caseload():
     figure of the practice home and every rule of "needs attention" as of `now` (which the
     clock must read): contacts reached out to from 1 to many days ago (some answered),
     interviews held (thanked on time, and not yet thanked 5 days on), interviews today and
-    tomorrow, a referral, an opportunity and a failed reminder per client, and a last client
-    quiet for three weeks. Returns the clients."""
+    tomorrow, a referral, an opportunity, a failed reminder, weekly targets of every kind and
+    an overdue and a done action item per client, and a last client quiet for three weeks.
+    Returns the clients."""
 
     def fill(coach, *, n_clients, contacts_each, now):
         clients = Client.objects.bulk_create(
@@ -128,6 +130,18 @@ def fill_caseload():
                 last_error="550 mailbox unavailable",
             )
             for client in busy
+        )
+        WeeklyTarget.objects.bulk_create(
+            WeeklyTarget(client=client, kind=kind, per_week=3, since=date(2000, 1, 3))
+            for client in clients
+            for kind in WeeklyTarget.Kind
+        )
+        ActionItem.objects.bulk_create(
+            ActionItem(
+                client=client, title=title, due_on=now.date() - timedelta(days=2), done_at=done
+            )
+            for client in busy
+            for title, done in (("Overdue homework", None), ("Done homework", now))
         )
         return clients
 

@@ -24,8 +24,15 @@ from dashboard.insights import (
     funnel,
     funnel_per_caseload,
 )
+from goals.weeks import local_date
 from reminders.models import Reminder
-from tests.factories import ClientFactory, CoachFactory, InterviewFactory, PracticeFactory
+from tests.factories import (
+    ActionItemFactory,
+    ClientFactory,
+    CoachFactory,
+    InterviewFactory,
+    PracticeFactory,
+)
 from tests.reminders.test_properties import (
     build_client,
     client_histories,
@@ -163,6 +170,7 @@ RULE_KINDS = {
         attention_rules.INTERVIEW_THIS_WEEK,
         attention_rules.FOLLOW_UP_7,
         attention_rules.FOLLOW_UP_3,
+        attention_rules.OVERDUE_ACTION,
         attention_rules.QUIET_CLIENT,
     ]
 }
@@ -175,6 +183,9 @@ practice_clients = st.fixed_dictionaries(
         # Failed reminders, minutes before the check: listed for 30 days.
         "failed": st.lists(minutes(days_from=0, days_to=40), max_size=2),
         "quiet_for_days": st.sampled_from([None, 10, 20]),
+        # Action items due that many days from the client's today, open or done: overdue the
+        # day after, in the client's timezone.
+        "action_items": st.lists(st.tuples(st.integers(-3, 2), st.booleans()), max_size=3),
     }
 )
 practices = st.lists(
@@ -204,6 +215,13 @@ def build_practice(coach_histories, now) -> list:
                     window_ends_at=due + timedelta(hours=2),
                     next_attempt_at=due,
                     status=Reminder.Status.FAILED,
+                )
+            today = local_date(now, client.timezone)
+            for days, done in spec["action_items"]:
+                ActionItemFactory(
+                    client=client,
+                    due_on=today + timedelta(days=days),
+                    done_at=now if done else None,
                 )
             if spec["quiet_for_days"]:
                 quiet_since = now - timedelta(days=spec["quiet_for_days"])

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clients.models import Client
+from coachdesk.demo.goals import seed_goals
 from coachdesk.demo.inbound import seed_inbound
 from coachdesk.demo.interviews import seed_interviews
 from coachdesk.demo.practices import seed_practices
@@ -105,6 +106,7 @@ class Command(BaseCommand):
             seed_workspace(client)
         seed_practices(coaches)
         seed_interviews()
+        seed_goals()
         seed_reminders()
         seed_inbound()
 
