@@ -77,6 +77,12 @@ class Client(models.Model):
         choices=[(4, "4 weeks"), (8, "8 weeks"), (12, "12 weeks")],
         default=8,
     )
+    # Set when the email provider reported that a reminder to `email` bounced for good or was
+    # marked as spam (reminders.bounces). While it is set the reminders the client may turn off
+    # wait (the essential ones still go); it is cleared when the address is changed
+    # (services.client_update) or the coach says it works again.
+    email_bounced_at = models.DateTimeField(null=True, blank=True)
+    email_bounce_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

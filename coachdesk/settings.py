@@ -44,6 +44,29 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else LOOPBACK
 # URL (RFC 8058 wants https).
 SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
 
+# How email is sent: SMTP through EMAIL_URL (the default), or a provider's own API through
+# django-anymail, named by EMAIL_PROVIDER with its key in the environment; a provider also
+# reports bounces and spam complaints back (reminders/bounces.py). A provider named but unknown,
+# or without its key, is refused at start-up rather than at the first reminder.
+EMAIL_PROVIDER_BACKENDS = {
+    "mailgun": "anymail.backends.mailgun.EmailBackend",
+    "postmark": "anymail.backends.postmark.EmailBackend",
+}
+# Each provider's key, under the name anymail reads it by (ANYMAIL below).
+EMAIL_PROVIDER_KEYS = {"mailgun": "MAILGUN_API_KEY", "postmark": "POSTMARK_SERVER_TOKEN"}
+EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="").strip().lower()
+if EMAIL_PROVIDER and EMAIL_PROVIDER not in EMAIL_PROVIDER_BACKENDS:
+    raise ImproperlyConfigured(
+        f"EMAIL_PROVIDER is {EMAIL_PROVIDER!r}: use one of "
+        f"{', '.join(sorted(EMAIL_PROVIDER_BACKENDS))}, or leave it empty to send over SMTP "
+        "(EMAIL_URL)."
+    )
+if EMAIL_PROVIDER and not env.str(EMAIL_PROVIDER_KEYS[EMAIL_PROVIDER], default=""):
+    raise ImproperlyConfigured(
+        f"EMAIL_PROVIDER={EMAIL_PROVIDER} needs {EMAIL_PROVIDER_KEYS[EMAIL_PROVIDER]}: the key "
+        "CoachDesk sends with."
+    )
+
 if PRODUCTION:
     # Without these production would run on silent defaults: every email link pointing at
     # 127.0.0.1, mail written to files nobody reads, or every request refused.
@@ -69,10 +92,11 @@ if PRODUCTION:
             "one-click unsubscribe address use it. Plain http is only for a trial on "
             "localhost."
         )
-    if not env.str("EMAIL_URL", default=""):
+    if not EMAIL_PROVIDER and not env.str("EMAIL_URL", default=""):
         problems.append(
             "EMAIL_URL is not set: name the SMTP service for password resets and reminders, "
-            "e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.com:587."
+            "e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 (or send through a "
+            "provider's API: EMAIL_PROVIDER)."
         )
     if problems:
         raise ImproperlyConfigured("Production settings:\n- " + "\n- ".join(problems))
@@ -272,28 +296,37 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # --- Email ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoachDesk <coachdesk@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if env.str("EMAIL_URL", default=""):
+if EMAIL_PROVIDER:
+    EMAIL_BACKEND = EMAIL_PROVIDER_BACKENDS[EMAIL_PROVIDER]
+elif env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     # The embedded default keeps every message as a file the demo can show (var/mail);
-    # production refuses to start without EMAIL_URL (above).
+    # production refuses to start without EMAIL_URL or EMAIL_PROVIDER (above).
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Seconds a mail server (SMTP) or a provider's API (anymail, below) may take to answer.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Email providers (django-anymail) ----------------------------------------------------
 # anymail's one settings dict, its keys named as anymail names them: the providers' inbound
-# webhooks read it (inbound/webhooks.py), and a provider chosen to send reads its keys from the
-# same dict (add them here, e.g. POSTMARK_SERVER_TOKEN). A provider's inbound URL answers only
-# once its authentication is set: Mailgun signs each post (its webhook signing key, or else its
-# API key); Postmark sends the user:password of the URL you give it (ANYMAIL_WEBHOOK_SECRET,
-# which every provider's URL then carries). Unset keys are left out, as anymail expects.
+# webhooks (inbound/webhooks.py) and tracking webhooks (reminders/bounces.py) read it, and so
+# does the provider chosen to send (EMAIL_PROVIDER). A provider's webhook URLs answer only once
+# its authentication is set: Mailgun signs each post (its webhook signing key, or else its API
+# key); Postmark sends the user:password of the URL you give it (ANYMAIL_WEBHOOK_SECRET, which
+# every provider's URL then carries). Unset keys are left out, as anymail expects.
 ANYMAIL = {
     key: value
     for key, value in {
         "WEBHOOK_SECRET": env.list("ANYMAIL_WEBHOOK_SECRET", default=[]),
         "MAILGUN_API_KEY": env.str("MAILGUN_API_KEY", default=""),
+        # Mailgun's EU region: https://api.eu.mailgun.net/v3 (anymail's default is the US one).
+        "MAILGUN_API_URL": env.str("MAILGUN_API_URL", default=""),
         "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+        "POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default=""),
+        # A provider's API is held to the same bound as an SMTP server, well inside the sweep's
+        # one-minute claim on the reminder it is sending (reminders/sweep/claim.py).
+        "REQUESTS_TIMEOUT": EMAIL_TIMEOUT,
     }.items()
     if value
 }

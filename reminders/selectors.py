@@ -22,6 +22,8 @@ def upcoming_reminders(client: Client, now: datetime) -> list[Occurrence]:
     The sweep's own candidates (reminders.candidates), read ahead: the interviews, the contacts
     waiting for a reply and those to keep in touch with, snoozed ones included, then the keys
     already recorded. A fixed number of queries however many interviews and contacts there are.
+    Those held back while the client's address bounces are listed too, and the tab says so
+    (reminders.bounces.paused_by_bounce): they come once the address is fixed.
     """
     if client.status != Client.Status.ACTIVE:
         return []  # Every rule stops for an archived client: nothing to read.

@@ -73,6 +73,10 @@ PUBLIC = {
     # (Postmark) is the check, and the logging address's secret token picks the client.
     "inbound:webhook_mailgun",
     "inbound:webhook_postmark",
+    # Their tracking webhooks (bounces, complaints): the same signature or basic auth is the
+    # check, and a report names only a message and an address, never a page of anyone's.
+    "reminders:tracking_mailgun",
+    "reminders:tracking_postmark",
 }
 
 # Pages without an object in the URL that belong to a coach's own work: every coach and admin;
