@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import BooleanField, Case, Q, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -155,7 +165,9 @@ def caseload_to_list(user, whose: str = ""):
         return Client.objects.caseload_of(user), ""
     practice_clients = Client.objects.visible_to(user)
     if whose.isdigit() and practice_coaches_and_former(practice_of(user)).filter(pk=whose).exists():
-        return practice_clients.filter(coach_id=int(whose)), whose
+        # That coach's caseload as their own page lists it: their clients and those shared
+        # with them (the practice home's row counts the same).
+        return practice_clients.filter(caseload_scope(int(whose))), whose
     if whose == EVERYONE or is_viewer(user):
         return practice_clients, EVERYONE
     return Client.objects.caseload_of(user), ""
@@ -543,3 +555,116 @@ def library_rights(user) -> dict:
             output_field=BooleanField(),
         ),
     }
+
+
+# --- Caseloads side by side -----------------------------------------------------------------
+# The practice home shows every coach's figures at once. Counting them coach by coach would cost
+# each coach's queries again; these are caseload_scope grouped instead of filtered, so that each
+# figure is one query for the whole practice whatever the number of coaches.
+
+
+def practice_home_coaches(practice):
+    """The coaches the practice home lists, by name: every active admin and coach, and those
+    deactivated who still coach clients (until an admin reassigns them), with `is_current`."""
+    current = Q(membership__deactivated_at__isnull=True, is_active=True)
+    coaches_clients = Exists(Client.objects.filter(coach=OuterRef("pk")))
+    return (
+        practice_coaches_and_former(practice)
+        .filter(current | coaches_clients)
+        .annotate(is_current=ExpressionWrapper(current, output_field=BooleanField()))
+        .select_related("membership")
+    )
+
+
+def caseloads_scope(coach_ids, prefix: str = "") -> Q:
+    """The clients on any of these coaches' caseloads (caseload_scope of each, together)."""
+    shared = ClientShare.objects.filter(coach_id__in=coach_ids).values("client_id")
+    return Q(**{_path(prefix, "coach_id__in"): coach_ids}) | Q(
+        **{_path(prefix, "in") if prefix else "pk__in": shared}
+    )
+
+
+def per_caseload(rows, coach_ids, prefix: str = "") -> tuple:
+    """`rows` once for each of `coach_ids` whose caseload holds the row's client (`prefix` is
+    the path from the row to its `Client`), annotated with that coach as `caseload_coach` and
+    `via_share`: the rows of the clients each coach coaches, then those of the clients shared
+    with them. Grouped by `caseload_coach`, each coach's group is what `caseload_of` that coach
+    would select; a client shared between two coaches counts in both caseloads."""
+    own_coach = _path(prefix, "coach_id")
+    own = rows.filter(**{f"{own_coach}__in": coach_ids}).annotate(
+        caseload_coach=F(own_coach), via_share=Value(False)
+    )
+    shared = (
+        rows.annotate(caseload_coach=F(_path(prefix, "shares__coach_id")), via_share=Value(True))
+        .filter(caseload_coach__in=coach_ids)
+        # A share with the client's own coach adds nothing to their caseload.
+        .exclude(caseload_coach=F(own_coach))
+    )
+    return own, shared
+
+
+# --- Inbound email (inbound app) -------------------------------------------------------------
+#
+# A client's logging address, the emails that matched none of their contacts and the people
+# suggested from them belong to the client: whoever may see the client sees them and works on
+# them as on the client's touches (the pages load the client with get_client); a viewer reads
+# them, and ReadOnlyViewerMiddleware refuses the rest. A client never reaches another client's.
+# The inbound models live in an app above this one, so the loader is handed their queryset: a
+# VisibleToQuerySet, whose visible_to applies client_scope along its path to Client.
+
+
+def get_inbound_item(user, queryset, pk):
+    """An inbound message or suggestion (`queryset`'s model) of a client the user may see, with
+    its client, else 404."""
+    return get_object_or_404(
+        queryset.visible_to(user).select_related("client", "client__coach", "client__user"), pk=pk
+    )
+
+
+# --- Action items (goals): who completes them and who changes them --------------------------
+#
+# Whoever sees a client sees their action items (client_scope, through `visible_to`). Marking an
+# item done, or open again, is for those who work on the client and for the client, whoever set
+# the item: a client completes the homework their coach gave them. Changing an item (its title,
+# notes, due date or link) and deleting it: those who work on the client, any item; the client,
+# only the items they set themselves — their coach's stay as the coach wrote them. Adding items
+# is for both. Viewers do none of it (their unsafe requests are refused anyway, and the pages
+# that exist only to change an item answer them 404).
+#
+# goals sits above clients in the chain, so the rules take the items as a queryset (or an item)
+# and read the model from it; goals.access loads through them.
+
+
+def works_on_action_items(user) -> bool:
+    """A coach or practice admin, or a client on their own portal (not a viewer)."""
+    return works_on_clients(user) or (user.is_authenticated and user.is_client)
+
+
+def get_client_to_add_action_item(user, pk) -> Client:
+    """A client the user may give an action item: one they work on, or a client's own record."""
+    if not works_on_action_items(user):
+        raise Http404
+    return get_client(user, pk)
+
+
+def action_items_to_complete(user, items):
+    """`items` (ActionItem rows) narrowed to those the user may mark done or open again."""
+    if not works_on_action_items(user):
+        return items.none()
+    return items.visible_to(user)
+
+
+def action_items_to_change(user, items):
+    """`items` narrowed to those the user may edit and delete (see may_change_action_item)."""
+    items = action_items_to_complete(user, items)
+    if user.is_authenticated and user.is_client:
+        items = items.filter(set_by=items.model.SetBy.CLIENT)
+    return items
+
+
+def may_change_action_item(user, item) -> bool:
+    """For an item the user may see: whether action_items_to_change lets them in too. Costs no
+    query, so a list can ask it of every row."""
+    if not works_on_action_items(user):
+        return False
+    return not user.is_client or item.set_by == type(item).SetBy.CLIENT

@@ -84,6 +84,12 @@ class Client(models.Model):
     remind_weekly_summary = models.BooleanField(
         "send me a summary of my weekly targets on Mondays", default=True
     )
+    # Set when the email provider reported that a reminder to `email` bounced for good or was
+    # marked as spam (reminders.bounces). While it is set the reminders the client may turn off
+    # wait (the essential ones still go); it is cleared when the address is changed
+    # (services.client_update) or the coach says it works again.
+    email_bounced_at = models.DateTimeField(null=True, blank=True)
+    email_bounce_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -366,6 +372,12 @@ class Touch(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    email_message_id = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The Message-ID of the email this was logged from (the inbound app); "
+        "empty when logged by hand.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TouchQuerySet.as_manager()
@@ -373,9 +385,21 @@ class Touch(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["contact", "-at"]), models.Index(fields=["kind", "at"])]
+        constraints = [
+            # One email logs one touch per contact, however often it arrives or is resolved.
+            models.UniqueConstraint(
+                fields=["contact", "email_message_id"],
+                condition=~Q(email_message_id=""),
+                name="touch_one_per_email_per_contact",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.contact} · {self.at:%Y-%m-%d}"
+
+    @property
+    def logged_by_email(self) -> bool:
+        return bool(self.email_message_id)
 
 
 class OutreachTemplateQuerySet(models.QuerySet):

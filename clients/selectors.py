@@ -1,6 +1,7 @@
 """Non-trivial reads. Each page's query count stays flat as data grows: counts come from one
 annotated query, related rows from select_related, latest touches from a correlated subquery."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
@@ -152,3 +153,43 @@ def library_groups(items, *, user) -> LibraryGroups:
         shows_practice=shows_practice,
         keeps_practice=access.practice_library_of(user) is not None,
     )
+
+
+# --- Figures per caseload (the practice home) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts per coach, each a Counter by aggregate name: `own[coach_id]` over the clients
+    they coach, `shared[coach_id]` over the clients shared with them."""
+
+    own: dict[int, Counter]
+    shared: dict[int, Counter]
+
+    def of(self, coach_id) -> Counter:
+        """A coach's whole caseload, as their own pages count it."""
+        return self.own.get(coach_id, Counter()) + self.shared.get(coach_id, Counter())
+
+    def once(self) -> Counter:
+        """The coaches' caseloads together, each row once (under its client's coach)."""
+        return sum(self.own.values(), Counter())
+
+
+def tally_per_caseload(rows: QuerySet, coach_ids, prefix: str = "", **aggregates) -> Tally:
+    """`aggregates` of `rows` over each coach's caseload (clients.access.per_caseload) in one
+    query, whatever the number of coaches. `prefix` is the path from a row to its `Client`."""
+    tally = Tally(own={}, shared={})
+    if not coach_ids:
+        return tally
+    names = list(aggregates)
+    own, shared = (
+        part.order_by()
+        .values("caseload_coach", "via_share")
+        .annotate(**aggregates)
+        .values_list("caseload_coach", "via_share", *names)
+        for part in access.per_caseload(rows, list(coach_ids), prefix)
+    )
+    for coach_id, via_share, *values in own.union(shared, all=True):
+        counts = Counter(dict(zip(names, values, strict=True)))
+        (tally.shared if via_share else tally.own)[coach_id] = counts
+    return tally

@@ -33,11 +33,40 @@ def client_create(*, coach, name, email, timezone, goal="", target_roles="") -> 
 
 
 def client_update(*, client: Client, **fields) -> Client:
+    """Saves the client's details. A changed address starts afresh: a bounce reported for the
+    old one no longer holds reminders back (the new one has not bounced)."""
     for name, value in fields.items():
         setattr(client, name, value)
     client.email = client.email.strip().lower()
+    if client.email_bounced_at is not None and client.email != _saved_email(client):
+        client.email_bounced_at, client.email_bounce_reason = None, ""
     client.full_clean()
     client.save()
+    return client
+
+
+def _saved_email(client: Client) -> str | None:
+    # Read from the database: an edit form has already set the new address on the instance.
+    return Client.objects.filter(pk=client.pk).values_list("email", flat=True).first()
+
+
+def clients_email_bounced(*, email: str, at, reason: str) -> int:
+    """Marks every client whose address is `email` as bouncing since `at`; returns how many.
+    A client already marked keeps the first date and reason: later reports about the same
+    address add nothing a coach needs."""
+    longest = Client._meta.get_field("email_bounce_reason").max_length
+    not_marked_yet = Client.objects.filter(
+        email=email.strip().lower(), email_bounced_at__isnull=True
+    )
+    return not_marked_yet.update(
+        email_bounced_at=at, email_bounce_reason=reason[:longest], updated_at=now()
+    )
+
+
+def client_email_works_again(*, client: Client) -> Client:
+    """The coach checked the address and it takes mail again: the reminders held back resume."""
+    client.email_bounced_at, client.email_bounce_reason = None, ""
+    client.save(update_fields=["email_bounced_at", "email_bounce_reason", "updated_at"])
     return client
 
 
@@ -219,8 +248,19 @@ def contact_advance(*, contact: Contact, to: str) -> Contact:
 
 
 @transaction.atomic
-def contact_log_touch(*, contact: Contact, kind, channel, at=None, note="", by=None) -> Touch:
-    touch = Touch(contact=contact, kind=kind, channel=channel, at=at or now(), note=note)
+def contact_log_touch(
+    *, contact: Contact, kind, channel, at=None, note="", by=None, email_message_id=""
+) -> Touch:
+    """Log a touch and move the contact's stage as the touch says. `email_message_id`: the
+    touch was logged from that email (inbound); the same email logs one touch per contact."""
+    touch = Touch(
+        contact=contact,
+        kind=kind,
+        channel=channel,
+        at=at or now(),
+        note=note,
+        email_message_id=email_message_id,
+    )
     touch.logged_by = by
     touch.full_clean()
     touch.save()

@@ -15,6 +15,11 @@ urlpatterns = [
     path("clients/<int:client_pk>/archive/", caseload.client_archive, name="client_archive"),
     path("clients/<int:client_pk>/unarchive/", caseload.client_unarchive, name="client_unarchive"),
     path("clients/<int:client_pk>/erase/", caseload.client_erase, name="client_erase"),
+    path(
+        "clients/<int:client_pk>/email-works-again/",
+        caseload.client_email_works_again,
+        name="client_email_works_again",
+    ),
     # Companies (coach and the client themselves)
     path("clients/<int:client_pk>/companies/", companies.company_list, name="company_list"),
     path("clients/<int:client_pk>/companies/new/", companies.company_create, name="company_create"),

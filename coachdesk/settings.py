@@ -44,6 +44,29 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else LOOPBACK
 # URL (RFC 8058 wants https).
 SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
 
+# How email is sent: SMTP through EMAIL_URL (the default), or a provider's own API through
+# django-anymail, named by EMAIL_PROVIDER with its key in the environment; a provider also
+# reports bounces and spam complaints back (reminders/bounces.py). A provider named but unknown,
+# or without its key, is refused at start-up rather than at the first reminder.
+EMAIL_PROVIDER_BACKENDS = {
+    "mailgun": "anymail.backends.mailgun.EmailBackend",
+    "postmark": "anymail.backends.postmark.EmailBackend",
+}
+# Each provider's key, under the name anymail reads it by (ANYMAIL below).
+EMAIL_PROVIDER_KEYS = {"mailgun": "MAILGUN_API_KEY", "postmark": "POSTMARK_SERVER_TOKEN"}
+EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="").strip().lower()
+if EMAIL_PROVIDER and EMAIL_PROVIDER not in EMAIL_PROVIDER_BACKENDS:
+    raise ImproperlyConfigured(
+        f"EMAIL_PROVIDER is {EMAIL_PROVIDER!r}: use one of "
+        f"{', '.join(sorted(EMAIL_PROVIDER_BACKENDS))}, or leave it empty to send over SMTP "
+        "(EMAIL_URL)."
+    )
+if EMAIL_PROVIDER and not env.str(EMAIL_PROVIDER_KEYS[EMAIL_PROVIDER], default=""):
+    raise ImproperlyConfigured(
+        f"EMAIL_PROVIDER={EMAIL_PROVIDER} needs {EMAIL_PROVIDER_KEYS[EMAIL_PROVIDER]}: the key "
+        "CoachDesk sends with."
+    )
+
 if PRODUCTION:
     # Without these production would run on silent defaults: every email link pointing at
     # 127.0.0.1, mail written to files nobody reads, or every request refused.
@@ -69,10 +92,11 @@ if PRODUCTION:
             "one-click unsubscribe address use it. Plain http is only for a trial on "
             "localhost."
         )
-    if not env.str("EMAIL_URL", default=""):
+    if not EMAIL_PROVIDER and not env.str("EMAIL_URL", default=""):
         problems.append(
             "EMAIL_URL is not set: name the SMTP service for password resets and reminders, "
-            "e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.com:587."
+            "e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 (or send through a "
+            "provider's API: EMAIL_PROVIDER)."
         )
     if problems:
         raise ImproperlyConfigured("Production settings:\n- " + "\n- ".join(problems))
@@ -93,10 +117,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Email providers' inbound webhooks and their signature checks (inbound/webhooks.py).
+    "anymail",
     "accounts",
     "clients",
     "interviews",
     "goals",
+    "inbound",
     "reminders",
     "practices",
     "dashboard",
@@ -269,14 +296,52 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # --- Email ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoachDesk <coachdesk@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if env.str("EMAIL_URL", default=""):
+if EMAIL_PROVIDER:
+    EMAIL_BACKEND = EMAIL_PROVIDER_BACKENDS[EMAIL_PROVIDER]
+elif env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     # The embedded default keeps every message as a file the demo can show (var/mail);
-    # production refuses to start without EMAIL_URL (above).
+    # production refuses to start without EMAIL_URL or EMAIL_PROVIDER (above).
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Seconds a mail server (SMTP) or a provider's API (anymail, below) may take to answer.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# --- Email providers (django-anymail) ----------------------------------------------------
+# anymail's one settings dict, its keys named as anymail names them: the providers' inbound
+# webhooks (inbound/webhooks.py) and tracking webhooks (reminders/bounces.py) read it, and so
+# does the provider chosen to send (EMAIL_PROVIDER). A provider's webhook URLs answer only once
+# its authentication is set: Mailgun signs each post (its webhook signing key, or else its API
+# key); Postmark sends the user:password of the URL you give it (ANYMAIL_WEBHOOK_SECRET, which
+# every provider's URL then carries). Unset keys are left out, as anymail expects.
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "WEBHOOK_SECRET": env.list("ANYMAIL_WEBHOOK_SECRET", default=[]),
+        "MAILGUN_API_KEY": env.str("MAILGUN_API_KEY", default=""),
+        # Mailgun's EU region: https://api.eu.mailgun.net/v3 (anymail's default is the US one).
+        "MAILGUN_API_URL": env.str("MAILGUN_API_URL", default=""),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+        "POSTMARK_SERVER_TOKEN": env.str("POSTMARK_SERVER_TOKEN", default=""),
+        # A provider's API is held to the same bound as an SMTP server, well inside the sweep's
+        # one-minute claim on the reminder it is sending (reminders/sweep/claim.py).
+        "REQUESTS_TIMEOUT": EMAIL_TIMEOUT,
+    }.items()
+    if value
+}
+
+# --- Inbound email (issue 14; inbound/) -------------------------------------------------------
+# Each client's private logging address is log+<token>@INBOUND_DOMAIN: mail for that domain
+# reaches CoachDesk by a provider's inbound webhook or `manage.py receive_email` (a Postfix
+# pipe). Production has no default: without it no address is shown and every message is
+# refused as addressed to nobody.
+INBOUND_DOMAIN = env.str(
+    "INBOUND_DOMAIN", default="" if PRODUCTION else "inbound.coachdesk.localhost"
+).lower()
+# The largest message taken, attachments included (they are read, never stored). A webhook's
+# request body is bound by MAX_REQUEST_BODY_MB as well.
+INBOUND_MAX_MESSAGE_BYTES = env.int("INBOUND_MAX_MESSAGE_MB", default=10) * 1024 * 1024
 
 # --- Cache ---------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

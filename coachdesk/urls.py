@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("practices.urls")),
     path("", include("clients.urls")),
     path("", include("interviews.urls")),
+    path("", include("goals.urls")),
+    path("", include("inbound.urls")),
     path("", include("reminders.urls")),
     path("", include(("reminders.urls_coach", "reminders_coach"))),
     path("admin/", admin.site.urls),

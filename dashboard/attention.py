@@ -6,14 +6,21 @@ rows, counted by the database in the same query), so "and N more" is exact witho
 the rest. Stalled outreach alone also reads a few columns of the outreach SQL cannot sort out
 by calendar days (reminders.candidates.stalled_outreach_most_urgent). The rules themselves
 (overdue thank-you, stalled outreach) live in reminders.candidates, shared with the digest and
-the client's next steps. The whole list is six queries, at most PER_RULE items
+the client's next steps; an overdue action item is goals' rule (ActionItem.objects.overdue), read
+here over the caseload. The whole list is seven queries, at most PER_RULE items
 per rule and a `reverse()` only for those, whatever the caseload size
 (tests/dashboard/test_attention.py asserts it).
+
+The practice home shows each coach's count side by side: `attention_per_caseload` counts the same
+rules, on the same selections, for every coach at once, grouped by coach in SQL.
 """
 
+import operator
 import zoneinfo
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.db.models import (
     Case,
@@ -21,6 +28,7 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
+    Q,
     Subquery,
     Value,
     When,
@@ -31,9 +39,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client, Touch
+from clients.selectors import Tally, tally_per_caseload
+from goals.models import ActionItem
+from goals.weeks import day_start
 from interviews.models import Interview
 from reminders import candidates, rules
 from reminders.models import Reminder
+
+from .insights import caseloads_clients
 
 QUIET_AFTER = timedelta(days=14)
 # A failed reminder stays on the list this long (the Reminders tab keeps it for good).
@@ -60,8 +73,9 @@ FAILED_REMINDER = (1, "failed_reminder", "Reminder failed")
 INTERVIEW_TODAY = (2, "interview_today", "Interview today")
 FOLLOW_UP_7 = (3, "follow_up_7", "No reply after 7 business days")
 FOLLOW_UP_3 = (4, "follow_up_3", "No reply after 3 business days")
-QUIET_CLIENT = (5, "quiet_client", "No activity for 14 days")
-INTERVIEW_THIS_WEEK = (6, "interview_this_week", "Interview this week")
+OVERDUE_ACTION = (5, "overdue_action", "Action item overdue")
+QUIET_CLIENT = (6, "quiet_client", "No activity for 14 days")
+INTERVIEW_THIS_WEEK = (7, "interview_this_week", "Interview this week")
 
 
 def _ago(elapsed: timedelta) -> str:
@@ -104,6 +118,7 @@ def attention_for(coach, now: datetime | None = None) -> Attention:
             failed_reminders(clients, now),
             *interviews_soon(coach, clients, now),
             *stalled_follow_ups(clients, now),
+            overdue_action_items(clients, now),
             quiet_clients(clients, now),
         ],
         key=lambda rule_found: rule_found.rule,
@@ -118,6 +133,90 @@ def attention_for(coach, now: datetime | None = None) -> Attention:
         },
         total=sum(rule_found.matched for rule_found in found),
     )
+
+
+def attention_per_caseload(coaches, now: datetime | None = None) -> Tally:
+    """How many items attention_for lists for each of `coaches` (its `total`), by rule kind:
+    each rule counted for every coach at once, grouped by coach in SQL (clients.access.
+    per_caseload), in eight queries whatever the number of coaches and clients.
+    tests/dashboard/test_practice_figures.py holds the two forms together."""
+    now = now or timezone.now()
+    coach_ids = [coach.pk for coach in coaches]
+    if not coach_ids:
+        return Tally(own={}, shared={})
+    clients = caseloads_clients(coach_ids)
+    stalled = candidates.stalled_outreach_per_caseload(clients, coach_ids, now)
+    tallies = [
+        tally_per_caseload(
+            candidates.overdue_thank_yous(clients, now),
+            coach_ids,
+            "client",
+            **{OVERDUE_THANK_YOU[1]: Count("pk")},
+        ),
+        tally_per_caseload(
+            failed_to_list(clients, now), coach_ids, "client", **{FAILED_REMINDER[1]: Count("pk")}
+        ),
+        _interviews_soon_per_caseload(coaches, clients, now),
+        Tally(
+            own={coach_id: _stalled_kinds(counts) for coach_id, counts in stalled.own.items()},
+            shared={
+                coach_id: _stalled_kinds(counts) for coach_id, counts in stalled.shared.items()
+            },
+        ),
+        tally_per_caseload(
+            overdue_actions(clients, now), coach_ids, "client", **{OVERDUE_ACTION[1]: Count("pk")}
+        ),
+        tally_per_caseload(quiet(clients, now), coach_ids, **{QUIET_CLIENT[1]: Count("pk")}),
+    ]
+    return Tally(
+        own=_added(tally.own for tally in tallies),
+        shared=_added(tally.shared for tally in tallies),
+    )
+
+
+def _interviews_soon_per_caseload(coaches, clients, now) -> Tally:
+    """interviews_soon's counts for each coach, each in their own timezone, in one query."""
+    windows = {coach.pk: soon(coach.timezone, now) for coach in coaches}
+    today = reduce(
+        operator.or_,
+        (
+            Q(caseload_coach=coach_id, starts_at__gte=day_start, starts_at__lt=tomorrow)
+            for coach_id, (day_start, tomorrow, _week_end) in windows.items()
+        ),
+    )
+    this_week = reduce(
+        operator.or_,
+        (
+            Q(caseload_coach=coach_id, starts_at__gte=tomorrow, starts_at__lt=week_end)
+            for coach_id, (_day_start, tomorrow, week_end) in windows.items()
+        ),
+    )
+    interviews = scheduled_between(
+        clients,
+        min(start for start, _tomorrow, _end in windows.values()),
+        max(end for _start, _tomorrow, end in windows.values()),
+    )
+    return tally_per_caseload(
+        interviews,
+        list(windows),
+        "client",
+        **{
+            INTERVIEW_TODAY[1]: Count("pk", filter=today),
+            INTERVIEW_THIS_WEEK[1]: Count("pk", filter=this_week),
+        },
+    )
+
+
+def _stalled_kinds(by_step: Counter) -> Counter:
+    return Counter({STALLED_RULE[step][1]: n for step, n in by_step.items()})
+
+
+def _added(counts_by_coach) -> dict[int, Counter]:
+    added = defaultdict(Counter)
+    for counts in counts_by_coach:
+        for coach_id, coach_counts in counts.items():
+            added[coach_id].update(coach_counts)
+    return dict(added)
 
 
 def _most_urgent(queryset, order_by: list | None = None):
@@ -161,13 +260,18 @@ def overdue_thank_yous(clients, now) -> Found:
     return _found(OVERDUE_THANK_YOU, rows, to_item)
 
 
-def failed_reminders(clients, now) -> Found:
-    """Failed in the last 30 days, oldest first, like every rule of the list (by `when`)."""
-    failed = Reminder.objects.filter(
+def failed_to_list(clients, now):
+    """The reminders of `clients` that failed in the last FAILED_LISTED_FOR: the rule."""
+    return Reminder.objects.filter(
         client__in=clients,
         status=Reminder.Status.FAILED,
         due_at__gte=now - FAILED_LISTED_FOR,
-    ).select_related("client", "contact")
+    )
+
+
+def failed_reminders(clients, now) -> Found:
+    """Failed in the last 30 days, oldest first, like every rule of the list (by `when`)."""
+    failed = failed_to_list(clients, now).select_related("client", "contact")
 
     def to_item(reminder):
         who = f" about {reminder.contact.name}" if reminder.contact else ""
@@ -185,20 +289,31 @@ def failed_reminders(clients, now) -> Found:
     return _found(FAILED_REMINDER, rows, to_item)
 
 
-def interviews_soon(coach, clients, now) -> list[Found]:
-    """Today (the digest's day too: candidates.local_day) and the rest of this week, in the
-    coach's own timezone: one query, cut per rule."""
-    zone = zoneinfo.ZoneInfo(coach.timezone)
-    day_start, tomorrow = candidates.local_day(now, coach.timezone)
+def soon(timezone_name: str, now) -> tuple[datetime, datetime, datetime]:
+    """The starts of today (the digest's day too: candidates.local_day), of tomorrow and of
+    next week in the timezone: "interview today" is from the first to the second, "interview
+    this week" from the second to the third."""
+    day_start, tomorrow = candidates.local_day(now, timezone_name)
     week_end = day_start + timedelta(days=7 - day_start.weekday())
+    return day_start, tomorrow, max(week_end, tomorrow)
+
+
+def scheduled_between(clients, start: datetime, end: datetime):
+    return Interview.objects.filter(
+        client__in=clients,
+        status=Interview.Status.SCHEDULED,
+        starts_at__gte=start,
+        starts_at__lt=end,
+    )
+
+
+def interviews_soon(coach, clients, now) -> list[Found]:
+    """Today and the rest of this week, in the coach's own timezone: one query, cut per rule."""
+    zone = zoneinfo.ZoneInfo(coach.timezone)
+    day_start, tomorrow, week_end = soon(coach.timezone, now)
     is_today = Case(When(starts_at__lt=tomorrow, then=Value(True)), default=Value(False))
     interviews = (
-        Interview.objects.filter(
-            client__in=clients,
-            status=Interview.Status.SCHEDULED,
-            starts_at__gte=day_start,
-            starts_at__lt=max(week_end, tomorrow),
-        )
+        scheduled_between(clients, day_start, week_end)
         .annotate(is_today=is_today)
         .select_related("client", "contact", "contact__company")
     )
@@ -259,14 +374,47 @@ def stalled_items(stalled) -> list[Item]:
     return [_stalled_item(STALLED_RULE[found.step], found.outreach) for found in stalled]
 
 
+def overdue_actions(clients, now):
+    """The open action items of `clients` whose due date has passed in their client's timezone:
+    goals' own rule (ActionItem.objects.overdue), over a caseload."""
+    return ActionItem.objects.overdue(now).filter(client__in=clients)
+
+
+def overdue_action_items(clients, now) -> Found:
+    """Overdue action items (overdue_actions), the longest overdue first. Marking one done takes
+    it off the list."""
+    overdue = overdue_actions(clients, now).select_related("client")
+
+    def to_item(item):
+        return _item(
+            OVERDUE_ACTION,
+            client=item.client,
+            detail=f"{item.title} (due {item.due_on:%a %d %b})",
+            url=f"{reverse('goals:action_items', kwargs={'client_pk': item.client_id})}"
+            f"#action-item-{item.pk}",
+            # Overdue since the client's next day began.
+            when=day_start(item.due_on + timedelta(days=1), item.client.timezone),
+        )
+
+    rows = list(_most_urgent(overdue, ["due_on", "pk"]))
+    return _found(OVERDUE_ACTION, rows, to_item)
+
+
+def quiet(clients, now):
+    """The clients among `clients` with no touch, interview or change for QUIET_AFTER: the rule."""
+    since = now - QUIET_AFTER
+    return (
+        clients.filter(updated_at__lt=since)
+        .exclude(Exists(Touch.objects.filter(contact__client=OuterRef("pk"), at__gte=since)))
+        .exclude(Exists(Interview.objects.filter(client=OuterRef("pk"), starts_at__gte=since)))
+    )
+
+
 def quiet_clients(clients, now) -> Found:
     """Active clients with no touch, interview or change for 14 days, the longest quiet first."""
-    since = now - QUIET_AFTER
     touches = Touch.objects.filter(contact__client=OuterRef("pk"))
-    quiet = (
-        clients.filter(updated_at__lt=since)
-        .exclude(Exists(touches.filter(at__gte=since)))
-        .exclude(Exists(Interview.objects.filter(client=OuterRef("pk"), starts_at__gte=since)))
+    quiet_ones = (
+        quiet(clients, now)
         .annotate(last_touch=Subquery(touches.order_by("-at").values("at")[:1]))
         .annotate(last_activity=Coalesce("last_touch", "updated_at"))
     )
@@ -280,5 +428,5 @@ def quiet_clients(clients, now) -> Found:
             when=client.last_activity,
         )
 
-    rows = list(_most_urgent(quiet, ["last_activity", "name", "pk"]))
+    rows = list(_most_urgent(quiet_ones, ["last_activity", "name", "pk"]))
     return _found(QUIET_CLIENT, rows, to_item)

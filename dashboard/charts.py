@@ -8,6 +8,11 @@ HEIGHT = 220
 MARGIN_LEFT = 32
 MARGIN_BOTTOM = 28
 MARGIN_TOP = 10
+# A week's label ("07 Sep") needs about this much room: a longer chart labels every other week,
+# or every third, so that labels never overlap (the table under the chart has every week).
+LABEL_WIDTH = 48
+# The axis' numbers are right-aligned left of the plot: about this much room per digit.
+DIGIT_WIDTH = 7
 
 SERIES = [
     ("outreach", "Outreach sent", "url(#pattern-solid)"),
@@ -54,11 +59,14 @@ def activity_chart(weeks) -> dict:
     """Geometry for templates/dashboard/_activity_chart.html."""
     top, step = nice_axis(max([1, *(getattr(w, name) for w in weeks for name, _, _ in SERIES)]))
     plot_height = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
-    slot = (WIDTH - MARGIN_LEFT) / max(len(weeks), 1)
+    # A practice's weeks reach thousands: the plot moves right to leave their numbers room.
+    margin_left = max(MARGIN_LEFT, 10 + DIGIT_WIDTH * len(str(top)))
+    slot = (WIDTH - margin_left) / max(len(weeks), 1)
     bar_width = slot * 0.8 / len(SERIES)
+    label_every = -(-LABEL_WIDTH // int(slot)) if slot < LABEL_WIDTH else 1
     bars, labels = [], []
     for index, week in enumerate(weeks):
-        left = MARGIN_LEFT + index * slot + slot * 0.1
+        left = margin_left + index * slot + slot * 0.1
         for offset, (name, label, fill) in enumerate(SERIES):
             value = getattr(week, name)
             height = plot_height * value / top
@@ -72,7 +80,9 @@ def activity_chart(weeks) -> dict:
                     title=f"Week of {week.start:%d %b}: {value} {label.lower()}",
                 )
             )
-        labels.append(WeekLabel(x=round(left + slot * 0.4, 1), label=f"{week.start:%d %b}"))
+        label_x = left + slot * 0.4
+        if index % label_every == 0 and label_x + LABEL_WIDTH / 2 <= WIDTH:
+            labels.append(WeekLabel(x=round(label_x, 1), label=f"{week.start:%d %b}"))
     ticks = [
         Tick(y=round(MARGIN_TOP + plot_height - plot_height * value / top, 1), label=value)
         for value in range(0, top + 1, step)
@@ -84,7 +94,7 @@ def activity_chart(weeks) -> dict:
         "labels": labels,
         "ticks": ticks,
         "series": SERIES,
-        "axis_x": MARGIN_LEFT,
+        "axis_x": margin_left,
         "axis_y": HEIGHT - MARGIN_BOTTOM,
         "weeks": weeks,
     }

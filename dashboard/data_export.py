@@ -123,6 +123,20 @@ REMINDER_FIELDS = (
     "due_at",
     "sent_at",
 )
+WEEKLY_TARGET_FIELDS = ("id", "kind", "per_week", "since", "created_at", "updated_at")
+ACTION_ITEM_FIELDS = (
+    "id",
+    "title",
+    "notes",
+    "due_on",
+    "set_by",
+    "contact_id",
+    "company_id",
+    "interview_id",
+    "done_at",
+    "created_at",
+    "updated_at",
+)
 INVITATION_FIELDS = ("id", "email", "sent_at", "accepted_at", "revoked_at")
 IMPORT_FIELDS = ("id", "filename", "status", "created_at", "imported_at", "imported_count")
 
@@ -134,7 +148,8 @@ Everything CoachDesk holds about {name}, exported {exported_at} (UTC) for {audie
 
 client.json      every record: the client, companies, contacts, touches (outreach, replies,
                  thank-yous...), opportunities, interviews with their chosen questions,
-                 debriefs and referrals, reminders, portal invitations, contact imports.
+                 debriefs and referrals, weekly targets, action items (who set each: the
+                 coach or the client), reminders, portal invitations, contact imports.
                  Records refer to each other by "id"; times are ISO 8601 in UTC.
 contacts.csv     the contacts, as on the Progress tab.
 interviews.csv   the interviews with their debriefs, as on the Progress tab.
@@ -257,6 +272,12 @@ def client_records(client: Client, *, for_coach: bool) -> dict:
             client.opportunities.order_by("at", "pk").values(*OPPORTUNITY_FIELDS)
         ),
         "interviews": interviews,
+        "weekly_targets": list(
+            client.weekly_targets.order_by("kind", "pk").values(*WEEKLY_TARGET_FIELDS)
+        ),
+        "action_items": list(
+            client.action_items.order_by("created_at", "pk").values(*ACTION_ITEM_FIELDS)
+        ),
         "reminders": list(reminders.values(*REMINDER_FIELDS)),
         "invitations": list(
             client.invitations.order_by("sent_at", "pk").values(*INVITATION_FIELDS)

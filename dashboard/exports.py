@@ -1,4 +1,5 @@
-"""CSV exports of one client's search, safe to open in a spreadsheet."""
+"""CSV exports of one client's search, and of the practice home's table, safe to open in a
+spreadsheet."""
 
 import csv
 import io
@@ -6,6 +7,8 @@ import zoneinfo
 
 from django.db.models import Count, Max
 from django.utils import timezone
+
+from .insights import Funnel
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -118,3 +121,41 @@ def _has_debrief(interview) -> bool:
     except interview.__class__.debrief.RelatedObjectDoesNotExist:
         return False
     return True
+
+
+def practice_csv(figures) -> str:
+    """dashboard.practice.PracticeFigures: a row per coach, then the total line."""
+    period = f"{figures.period.start} to {figures.period.end}"
+    header = [
+        "Coach",
+        "Role",
+        "Status",
+        "Active clients",
+        "Of which shared with them",
+        "Needs attention",
+        *(f"{label}, {period}" for _name, label in Funnel.STEPS),
+    ]
+
+    def line(name, role, status, line_figures):
+        return [
+            name,
+            role,
+            status,
+            line_figures.active_clients,
+            line_figures.shared_clients,
+            line_figures.needs_attention,
+            *(value for _label, value in line_figures.funnel.rows()),
+        ]
+
+    rows = [
+        line(
+            row.coach.name,
+            row.coach.membership.get_role_display(),
+            "Active" if row.coach.is_current else "Deactivated",
+            row.figures,
+        )
+        for row in figures.rows
+    ]
+    total_name = "Practice (each client once)" if figures.total_is_practice else "Total"
+    rows.append(line(total_name, "", "", figures.total))
+    return _csv(header, rows)

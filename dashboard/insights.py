@@ -1,16 +1,21 @@
-"""Is the method working? The funnel and the weekly activity, for one client or a caseload.
+"""Is the method working? The funnel and the weekly activity, for one client or a caseload, and
+each coach's funnel side by side for the practice home.
 
-Each figure is one aggregate query over the period, so the cost does not grow with the page.
+Each figure is one aggregate query over the period, so the cost does not grow with the page; side
+by side, each is still one query, grouped by coach (clients.access.per_caseload).
 """
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from clients.access import caseloads_scope
 from clients.models import Client, Contact, Opportunity, Touch
+from clients.selectors import Tally, tally_per_caseload
 from interviews.models import Interview, Referral
 
 OUTREACH_KINDS = [Touch.Kind.OUTREACH, Touch.Kind.FOLLOW_UP]
@@ -33,6 +38,12 @@ class Period:
     @property
     def end_at(self) -> datetime:
         return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+
+    @property
+    def weeks(self) -> int:
+        """How many weeks (Monday first) the period touches: the length of its weekly chart."""
+        first_monday = self.start - timedelta(days=self.start.weekday())
+        return (self.end - first_monday).days // 7 + 1
 
 
 @dataclass(frozen=True)
@@ -59,35 +70,79 @@ class Funnel:
         return [(label, getattr(self, name)) for name, label in self.STEPS]
 
 
-def funnel(clients, period: Period) -> Funnel:
-    """Counts for the period: each step counts the events that happened in it."""
+def _funnel_steps(clients, period: Period) -> list[tuple[QuerySet, str, dict]]:
+    """What each step of the funnel counts, as (rows, the path from a row to its client, the
+    counts): the one definition of the funnel, counted for one caseload (`funnel`) or for many
+    side by side (`funnel_per_caseload`). Each step counts the events that happened in the
+    period."""
     start, end = period.start_at, period.end_at
-    touches = Touch.objects.filter(contact__client__in=clients, at__gte=start, at__lt=end)
-    reached = touches.filter(kind__in=OUTREACH_KINDS).values("contact").distinct().count()
-    replied = touches.filter(kind=Touch.Kind.REPLY).values("contact").distinct().count()
     held = Interview.objects.filter(
         client__in=clients,
         status=Interview.Status.COMPLETED,
         starts_at__gte=start,
         starts_at__lt=end,
     )
-    thanked = held.thanked_on_time().values("pk")
-    counts = held.aggregate(held=Count("pk"), on_time=Count("pk", filter=Q(pk__in=thanked)))
-    return Funnel(
-        identified=Contact.objects.filter(
-            client__in=clients, created_at__gte=start, created_at__lt=end
-        ).count(),
-        reached_out=reached,
-        replied=replied,
-        interviews_held=counts["held"],
-        thank_yous_on_time=counts["on_time"],
-        referrals=Referral.objects.filter(
-            interview__client__in=clients, created_at__gte=start, created_at__lt=end
-        ).count(),
-        opportunities=Opportunity.objects.filter(
-            client__in=clients, at__gte=period.start, at__lte=period.end
-        ).count(),
-    )
+    return [
+        (
+            Contact.objects.filter(client__in=clients, created_at__gte=start, created_at__lt=end),
+            "client",
+            {"identified": Count("pk")},
+        ),
+        (
+            Touch.objects.filter(contact__client__in=clients, at__gte=start, at__lt=end),
+            "contact__client",
+            {
+                "reached_out": Count("contact", distinct=True, filter=Q(kind__in=OUTREACH_KINDS)),
+                "replied": Count("contact", distinct=True, filter=Q(kind=Touch.Kind.REPLY)),
+            },
+        ),
+        (
+            held,
+            "client",
+            {
+                "interviews_held": Count("pk"),
+                "thank_yous_on_time": Count(
+                    "pk", filter=Q(pk__in=held.thanked_on_time().values("pk"))
+                ),
+            },
+        ),
+        (
+            Referral.objects.filter(
+                interview__client__in=clients, created_at__gte=start, created_at__lt=end
+            ),
+            "interview__client",
+            {"referrals": Count("pk")},
+        ),
+        (
+            Opportunity.objects.filter(
+                client__in=clients, at__gte=period.start, at__lte=period.end
+            ),
+            "client",
+            {"opportunities": Count("pk")},
+        ),
+    ]
+
+
+def funnel(clients, period: Period) -> Funnel:
+    """Counts for the period: each step counts the events that happened in it."""
+    counts = {}
+    for rows, _path, aggregates in _funnel_steps(clients, period):
+        counts.update(rows.aggregate(**aggregates))
+    return Funnel(**counts)
+
+
+def funnel_per_caseload(coach_ids, period: Period) -> dict[int, Funnel]:
+    """`funnel(caseload_clients(coach), period)` for each of these coaches, in as many queries
+    as `funnel` takes for one caseload, whatever the number of coaches."""
+    counts = defaultdict(Counter)
+    for rows, path, aggregates in _funnel_steps(caseloads_clients(coach_ids), period):
+        tally = tally_per_caseload(rows, coach_ids, path, **aggregates)
+        for coach_id in coach_ids:
+            counts[coach_id].update(tally.of(coach_id))
+    return {
+        coach_id: Funnel(**{name: counts[coach_id][name] for name, _label in Funnel.STEPS})
+        for coach_id in coach_ids
+    }
 
 
 @dataclass(frozen=True)
@@ -151,3 +206,14 @@ def _as_date(value) -> date:
 def caseload_clients(coach):
     """The active clients a coach works on: their own and those shared with them."""
     return Client.objects.caseload_of(coach).filter(status=Client.Status.ACTIVE)
+
+
+def caseloads_clients(coach_ids):
+    """The active clients any of these coaches works on (caseload_clients of each, together)."""
+    return Client.objects.filter(caseloads_scope(coach_ids), status=Client.Status.ACTIVE)
+
+
+def active_clients_per_caseload(coach_ids) -> Tally:
+    """How many clients `caseload_clients` holds for each coach (`n`), those shared with them
+    apart (`Tally.shared`)."""
+    return tally_per_caseload(caseloads_clients(coach_ids), coach_ids, n=Count("pk"))

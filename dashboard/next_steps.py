@@ -1,4 +1,4 @@
-"""The client's own "what next" list on their home page."""
+"""The client's own "what next" list on their home page (and in the progress report)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -6,10 +6,15 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from clients.models import Contact
+from goals import selectors as goal_selectors
 from interviews.models import Interview
 from reminders import candidates
 
 from .attention import stalled_items
+
+# Open action items listed, soonest due (so the overdue ones) first; the rest are on the
+# client's action items page.
+ACTIONS_LISTED = 8
 
 
 @dataclass
@@ -19,10 +24,20 @@ class NextSteps:
     follow_ups: list  # attention Items for this client's quiet outreach
     not_reached: list  # contacts still to reach out to
     n_not_reached: int
+    # Open action items (goals.selectors.ActionItemRow), overdue ones first, at most
+    # ACTIONS_LISTED; `more_actions` when there are others.
+    actions: list
+    more_actions: bool
 
     @property
     def is_empty(self) -> bool:
-        return not (self.next_interview or self.thank_yous or self.follow_ups or self.not_reached)
+        return not (
+            self.next_interview
+            or self.thank_yous
+            or self.follow_ups
+            or self.not_reached
+            or self.actions
+        )
 
 
 def next_steps(client, now: datetime | None = None) -> NextSteps:
@@ -44,10 +59,16 @@ def next_steps(client, now: datetime | None = None) -> NextSteps:
     ]
     caseload = type(client).objects.filter(pk=client.pk)
     identified = client.contacts.filter(stage=Contact.Stage.IDENTIFIED).select_related("company")
+    actions = goal_selectors.rows(
+        goal_selectors.open_items(client)[: ACTIONS_LISTED + 1],
+        goal_selectors.client_today(client, now),
+    )
     return NextSteps(
         next_interview=upcoming,
         thank_yous=thank_yous,
         follow_ups=stalled_items(candidates.stalled_outreach(caseload, now)),
         not_reached=list(identified.order_by("created_at")[:5]),
         n_not_reached=identified.count(),
+        actions=actions[:ACTIONS_LISTED],
+        more_actions=len(actions) > ACTIONS_LISTED,
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("coach/", views.coach_home, name="coach_home"),
     path("insights/", views.caseload_insights, name="caseload_insights"),
     path("practice/", views.practice_home, name="practice_home"),
+    path("practice/figures.csv", views.practice_export, name="practice_export"),
     path("portal/", views.client_home, name="client_home"),
     path("clients/<int:client_pk>/progress/", views.client_insights, name="client_insights"),
     path("clients/<int:client_pk>/report/", views.progress_report, name="progress_report"),

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -13,23 +15,36 @@ from clients.access import (
     coach_required,
     get_client,
     get_client_to_export_all,
+    practice_home_coaches,
+    practice_of,
     practice_reader_required,
 )
 from clients.models import Client
+from goals import selectors as goal_selectors
+from goals.progress import progress_history
+from goals.weeks import monday_of
 from interviews.models import Interview
 from pagecache.pages import cached_page, generation
 
-from . import data_export, exports
+from . import data_export, exports, practice
 from .attention import attention_for
 from .charts import activity_chart
-from .forms import PeriodForm
-from .insights import Period, caseload_clients, funnel, weekly_activity
+from .forms import PeriodForm, PracticeFiguresForm
+from .insights import Funnel, Period, caseload_clients, funnel, weekly_activity
 from .next_steps import next_steps
 
 
 def _period(request) -> tuple[PeriodForm, Period]:
     form = PeriodForm(request.GET or None)
     return form, Period.last_days(form.days_or_default())
+
+
+def _target_history(client, period: Period):
+    """Target against actual for each of the client's weeks that overlap the period, the
+    current one last; none when no week of them had a target."""
+    weeks = (monday_of(period.end) - monday_of(period.start)).days // 7 + 1
+    history = progress_history(client, weeks=weeks)
+    return history if any(week.has_targets for week in history) else []
 
 
 @coach_required
@@ -79,9 +94,53 @@ def cached_caseload_summary(coach, clients) -> dict:
 
 
 @practice_reader_required
+@cached_page
 def practice_home(request):
-    """The practice's coaches and figures, for its admins and viewers."""
-    return render(request, "dashboard/practice_home.html", {})
+    """Each coach's caseload side by side, and the practice's funnel and weekly activity."""
+    form, figures = _practice_figures(request)
+    return render(
+        request,
+        "dashboard/practice_home.html",
+        {
+            "practice": practice_of(request.user),
+            "form": form,
+            "chosen": form.chosen_coach(),
+            "figures": figures,
+            "chart": activity_chart(figures.weeks),
+            "steps": Funnel.STEPS,
+            "export_query": form.as_query(),
+        },
+    )
+
+
+@practice_reader_required
+def practice_export(request):
+    """The practice home's table as CSV: a row per coach and the total line, same filters."""
+    _form, figures = _practice_figures(request)
+    name = slugify(practice_of(request.user).name) or "practice"
+    period = figures.period
+    filename = f"{name}-{period.start}-to-{period.end}.csv"
+    return _csv_response(exports.practice_csv(figures), filename)
+
+
+def _practice_figures(request) -> tuple[PracticeFiguresForm, practice.PracticeFigures]:
+    """The figures the practice home shows for its filters. Days and weeks are the practice's
+    (Practice.timezone); the period's figures are cached like the coach home's summary."""
+    reader = request.user
+    own_practice = practice_of(reader)
+    coaches = list(practice_home_coaches(own_practice))
+    form = PracticeFiguresForm(request.GET or None, coaches=coaches)
+    chosen = form.chosen_coach()
+    shown = [chosen] if chosen else coaches
+    with timezone.override(own_practice.timezone):
+        period = Period.last_days(form.days_or_default())
+        shown_ids = ",".join(str(coach.pk) for coach in shown)
+        summary = cached_summary(
+            f"practice:{period.start}:{hashlib.sha256(shown_ids.encode()).hexdigest()[:16]}",
+            reader,
+            lambda: practice.period_summary(shown, practice.clients_shown(reader, chosen), period),
+        )
+    return form, practice.practice_figures(shown, summary, period, one_coach=chosen is not None)
 
 
 @coach_required
@@ -116,6 +175,7 @@ def client_insights(request, client_pk):
             "funnel": funnel(clients, period),
             "chart": activity_chart(weekly_activity(clients)),
             "scope": client.name,
+            "history": _target_history(client, period),
         },
     )
 
@@ -131,6 +191,7 @@ def client_home(request):
         {
             "client": client,
             "steps": next_steps(client),
+            "week": goal_selectors.this_week(client),
             "counts": client_selectors.stage_counts(client),
             "stages": client_selectors.FUNNEL_STAGES,
             "funnel": cached_summary(
@@ -195,6 +256,10 @@ def progress_report(request, client_pk):
             .order_by("starts_at"),
             "opportunities": client.opportunities.filter(at__gte=period.start).select_related(
                 "contact"
+            ),
+            "history": _target_history(client, period),
+            "done_items": goal_selectors.done_items(client).filter(
+                done_at__gte=period.start_at, done_at__lt=period.end_at
             ),
             "steps": next_steps(client),
         },

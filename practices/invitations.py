@@ -229,6 +229,12 @@ def practice_invitation_accept(
             )
     except IntegrityError as error:
         raise ValidationError(ACCOUNT_EXISTS_MESSAGE, code="account_exists") from error
+    except ValidationError as error:
+        # The other login committed between the check above and create_user's full_clean,
+        # whose uniqueness check then sees it first.
+        if "email" in getattr(error, "error_dict", {}):
+            raise ValidationError(ACCOUNT_EXISTS_MESSAGE, code="account_exists") from error
+        raise
     membership = Membership(practice=invitation.practice, user=user, role=invitation.role)
     membership.full_clean()
     membership.save()

@@ -8,12 +8,14 @@ method on the model it reads (Touch.objects.waiting_for_reply, latest_per_contac
 Interview.objects.awaiting_thank_you, thank_you_overdue; ActionItem.objects.overdue;
 WeeklyTarget.objects.in_force), and called by all of them.
 
-Where a page needs a faster SQL form of a rule (`stalled_outreach_most_urgent`), it sits beside
-the rule and tests/reminders/test_properties.py holds the two together on generated data.
+Where a page needs a faster SQL form of a rule (`stalled_outreach_most_urgent`, and its counts
+for many coaches at once: `stalled_outreach_per_caseload`), it sits beside the rule and tests
+hold the two together on generated data (tests/reminders/test_properties.py,
+tests/reminders/test_stalled_per_caseload.py).
 """
 
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,7 +23,9 @@ from datetime import date, datetime, timedelta
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
+from clients.access import per_caseload
 from clients.models import Client, Contact, Touch
+from clients.selectors import Tally, tally_per_caseload
 from goals.models import ActionItem, WeeklyTarget
 from goals.weeks import WEEK, monday_of, week_start, zones_by_local_date
 from interviews.models import Interview
@@ -236,6 +240,31 @@ NEVER_PAST_3 = timedelta(days=2, hours=12)
 PAST_7, MAYBE_7, PAST_3, MAYBE_3 = "past_7", "maybe_7", "past_3", "maybe_3"
 
 
+def _waiting_in_bands(clients, now: datetime) -> QuerySet:
+    """The outreach of `clients` waiting for a reply that may be past 3 business days, each
+    annotated with its `band`."""
+    band = Case(
+        When(at__lte=now - SURELY_PAST_7, then=Value(PAST_7)),
+        When(at__lte=now - NEVER_PAST_7, then=Value(MAYBE_7)),
+        When(at__lte=now - SURELY_PAST_3, then=Value(PAST_3)),
+        default=Value(MAYBE_3),
+    )
+    return (
+        Touch.objects.waiting_for_reply(as_of=now, since=now - OUTREACH_PAST)
+        .filter(contact__client__in=clients, at__lte=now - NEVER_PAST_3)
+        .annotate(band=band)
+    )
+
+
+def _maybe_past(band: str, sent: datetime, timezone_name: str, now: datetime) -> int | None:
+    """The step an outreach of a "maybe" band is past, decided by the rule: one in MAYBE_7 is
+    past 3 business days whatever it says of 7; one in MAYBE_3 may be past neither."""
+    step = past_follow_up_step(sent, timezone_name, now)
+    if band == MAYBE_7:
+        return step if step == rules.POLITE_FOLLOW_UP_STEP else rules.TRY_SOMEONE_ELSE_STEP
+    return rules.TRY_SOMEONE_ELSE_STEP if step else None
+
+
 @dataclass(frozen=True)
 class MostUrgent:
     """One step's most urgent stalled outreach (at most `limit`, oldest first) and how many
@@ -252,20 +281,9 @@ def stalled_outreach_most_urgent(clients, now: datetime, limit: int) -> dict[int
     still decide: the most urgent of each certain band with its count (COUNT(*) OVER), and the
     two maybe bands whole (a few columns, no model instances). The second loads the rows shown.
     """
-    band = Case(
-        When(at__lte=now - SURELY_PAST_7, then=Value(PAST_7)),
-        When(at__lte=now - NEVER_PAST_7, then=Value(MAYBE_7)),
-        When(at__lte=now - SURELY_PAST_3, then=Value(PAST_3)),
-        default=Value(MAYBE_3),
-    )
-    waiting = (
-        Touch.objects.waiting_for_reply(as_of=now, since=now - OUTREACH_PAST)
-        .filter(contact__client__in=clients, at__lte=now - NEVER_PAST_3)
-        .annotate(band=band)
-        .annotate(
-            urgency_rank=Window(RowNumber(), partition_by=F("band"), order_by=["at", "pk"]),
-            n_matched=Window(Count("pk"), partition_by=F("band")),
-        )
+    waiting = _waiting_in_bands(clients, now).annotate(
+        urgency_rank=Window(RowNumber(), partition_by=F("band"), order_by=["at", "pk"]),
+        n_matched=Window(Count("pk"), partition_by=F("band")),
     )
     cut = Case(When(band__in=[MAYBE_7, MAYBE_3], then=F("n_matched")), default=Value(limit))
     rows = (
@@ -284,10 +302,10 @@ def stalled_outreach_most_urgent(clients, now: datetime, limit: int) -> dict[int
     # Oldest first: every PAST_7 outreach is older than every MAYBE_7 one, and so on.
     past_7, not_7, young_past_3 = [], [], []
     for pk, sent, timezone_name in by_band[MAYBE_7]:  # all past 3 business days
-        step = past_follow_up_step(sent, timezone_name, now)
+        step = _maybe_past(MAYBE_7, sent, timezone_name, now)
         (past_7 if step == rules.POLITE_FOLLOW_UP_STEP else not_7).append(pk)
     for pk, sent, timezone_name in by_band[MAYBE_3]:
-        if past_follow_up_step(sent, timezone_name, now):
+        if _maybe_past(MAYBE_3, sent, timezone_name, now):
             young_past_3.append(pk)
     seven = [*(pk for pk, *_ in by_band[PAST_7]), *past_7][:limit]
     three = [*not_7, *(pk for pk, *_ in by_band[PAST_3]), *young_past_3][:limit]
@@ -303,6 +321,48 @@ def stalled_outreach_most_urgent(clients, now: datetime, limit: int) -> dict[int
             [touches[pk] for pk in three], len(not_7) + matched[PAST_3] + len(young_past_3)
         ),
     }
+
+
+def stalled_outreach_per_caseload(clients, coach_ids, now: datetime) -> Tally:
+    """How many contacts stalled_outreach finds past each step (Counter keys 7 and 3) for each
+    coach's caseload among `clients` (clients.access.per_caseload): the counts of
+    stalled_outreach_most_urgent for many coaches at once, in two queries whatever their number.
+    The first counts the certain bands per coach; the second reads the two maybe bands (a few
+    columns) for the rule to decide, each outreach once however many caseloads hold it."""
+    waiting = _waiting_in_bands(clients, now)
+    certain = tally_per_caseload(
+        waiting.filter(band__in=[PAST_7, PAST_3]),
+        coach_ids,
+        "contact__client",
+        **{PAST_7: Count("pk", filter=Q(band=PAST_7)), PAST_3: Count("pk", filter=Q(band=PAST_3))},
+    )
+    maybe_bands = waiting.filter(band__in=[MAYBE_7, MAYBE_3])
+    own, shared = (
+        part.order_by().values_list(
+            "pk", "at", "contact__client__timezone", "band", "caseload_coach", "via_share"
+        )
+        for part in per_caseload(maybe_bands, coach_ids, "contact__client")
+    )
+    maybe = list(own.union(shared, all=True))
+    _zones = [zoneinfo.ZoneInfo(name) for name in {row[2] for row in maybe}]  # as above
+    steps: dict[int, int | None] = {}
+    tally = Tally(
+        own={coach_id: _by_step(counts) for coach_id, counts in certain.own.items()},
+        shared={coach_id: _by_step(counts) for coach_id, counts in certain.shared.items()},
+    )
+    for pk, sent, timezone_name, band, coach_id, via_share in maybe:
+        if pk not in steps:
+            steps[pk] = _maybe_past(band, sent, timezone_name, now)
+        if steps[pk]:
+            counts = (tally.shared if via_share else tally.own).setdefault(coach_id, Counter())
+            counts[steps[pk]] += 1
+    return tally
+
+
+def _by_step(counts: Counter) -> Counter:
+    return Counter(
+        {rules.POLITE_FOLLOW_UP_STEP: counts[PAST_7], rules.TRY_SOMEONE_ELSE_STEP: counts[PAST_3]}
+    )
 
 
 # --- action items and weekly targets ----------------------------------------------------------

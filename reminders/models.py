@@ -109,6 +109,9 @@ class Reminder(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
+    # The email provider's own id for the message, when it was sent through one (anymail): its
+    # bounce and complaint reports name the message by it (reminders.bounces).
+    provider_message_id = models.CharField(max_length=200, null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -125,6 +128,18 @@ class Reminder(models.Model):
             ),
             models.Index(fields=["client", "-due_at"]),
             models.Index(fields=["status", "-due_at"]),
+            # reminders.bounces.bounced_reminder: the reminder a provider's report is about.
+            models.Index(
+                fields=["provider_message_id"],
+                condition=Q(provider_message_id__isnull=False),
+                name="reminder_provider_id_idx",
+            ),
+            # The same, for a report without a known provider id: the latest sent to the address.
+            models.Index(
+                fields=["recipient_email", "-sent_at"],
+                condition=Q(sent_at__isnull=False),
+                name="reminder_recipient_sent_idx",
+            ),
         ]
 
     def __str__(self):

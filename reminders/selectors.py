@@ -23,6 +23,8 @@ def upcoming_reminders(client: Client, now: datetime) -> list[Occurrence]:
     waiting for a reply and those to keep in touch with, snoozed ones included, the action items
     just set or still to fall due, the weeks still to summarise, then the keys already
     recorded. A fixed number of queries however many interviews, contacts and items there are.
+    Those held back while the client's address bounces are listed too, and the tab says so
+    (reminders.bounces.paused_by_bounce): they come once the address is fixed.
     """
     if client.status != Client.Status.ACTIVE:
         return []  # Every rule stops for an archived client: nothing to read.

@@ -9,6 +9,7 @@ from interviews.models import CalendarFeed, InterviewQuestion, Referral
 from reminders.models import Reminder
 from tests.factories import (
     PASSWORD,
+    ActionItemFactory,
     ClientFactory,
     CoachFactory,
     CompanyFactory,
@@ -20,6 +21,7 @@ from tests.factories import (
     QuestionBankFactory,
     TOTPDeviceFactory,
     TouchFactory,
+    WeeklyTargetFactory,
 )
 
 
@@ -140,6 +142,7 @@ def client_with_everything():
             client=client, uploaded_by=coach, filename="connections.csv", rows=[{"name": "A"}]
         )
         CalendarFeed.objects.create(client=client, token=f"feed-secret-{client.pk}")
+        WeeklyTargetFactory(client=client, kind="outreach", per_week=4)
         for n in range(size):
             company = CompanyFactory(client=client)
             contact = ContactFactory(
@@ -161,6 +164,15 @@ def client_with_everything():
             )
             InterviewQuestion.objects.create(interview=interview, text=f"How did you start {n}?")
             DebriefFactory(interview=interview)
+            ActionItemFactory(client=client, title=f"Thank them {n}", interview=interview)
+            ActionItemFactory(
+                client=client,
+                title=f"My own, about them {n}",
+                contact=contact,
+                created_by=client.user,
+                set_by="client",
+                done_at=timezone.now(),
+            )
             Referral.objects.create(
                 interview=interview, contact=ContactFactory(client=client, company=company)
             )

@@ -16,6 +16,9 @@ clients. The rules under test (clients/access.py):
 - a coach's own library items (banks, templates): only that coach; moving one into the
   practice's library: only that coach, and only if they are an admin;
 - erasing and sharing a client: their coach and the practice's admins, not a co-coach;
+- a client's action items: everyone who sees the client reads them; those who work on the client
+  and the client complete them; the client changes only the items they set themselves (the
+  World's item is the coach's); setting weekly targets is for those who work on the client;
 - the practice's pages: admins (and, to read the figures, viewers).
 
 Refused means 404 (or 405 for a method the view never accepts, which reveals nothing; 403 for a
@@ -28,8 +31,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership
 from clients.models import ClientShare, ContactImport, Opportunity
+from inbound.models import InboundMessage, LoggingAddress, Suggestion
 from interviews.models import InterviewQuestion
 from tests.factories import (
+    ActionItemFactory,
     CoachFactory,
     CompanyFactory,
     ContactFactory,
@@ -65,6 +70,14 @@ PUBLIC = {
     "reminders:action_snooze",
     "reminders:action_item_done",  # marks the one action item its email was about
     "reminders:unsubscribe",
+    # Email providers' inbound webhooks: each post's signature (Mailgun) or basic auth
+    # (Postmark) is the check, and the logging address's secret token picks the client.
+    "inbound:webhook_mailgun",
+    "inbound:webhook_postmark",
+    # Their tracking webhooks (bounces, complaints): the same signature or basic auth is the
+    # check, and a report names only a message and an address, never a page of anyone's.
+    "reminders:tracking_mailgun",
+    "reminders:tracking_postmark",
 }
 
 # Pages without an object in the URL that belong to a coach's own work: every coach and admin;
@@ -81,7 +94,7 @@ COACH_ONLY = {
 # Coach-side pages viewers read too.
 COACH_SIDE = {"clients:caseload"}
 # The practice's figures: its admins and viewers.
-PRACTICE_READERS = {"dashboard:practice_home"}
+PRACTICE_READERS = {"dashboard:practice_home", "dashboard:practice_export"}
 # Running the practice: its admins only.
 PRACTICE_ADMINS = {"practices:team", "practices:settings"}
 CLIENT_ONLY = {"dashboard:client_home", "reminders:reminder_preferences"}
@@ -114,7 +127,25 @@ ADMIN_ONLY = {  # the practice's admins
 }
 # Not for viewers: the all-data export (the data-rights copy) and pages that exist to change
 # something (a viewer reads the pages that show it instead).
-NOT_FOR_VIEWERS = {"dashboard:export_all_data"}
+NOT_FOR_VIEWERS = {
+    "dashboard:export_all_data",
+    "goals:action_item_create",
+    "goals:action_item_edit",
+    "goals:action_item_delete",
+    "goals:targets_edit",
+}
+# Those who work on the client set their weekly targets; the client sees them, sets none.
+NOT_FOR_THE_CLIENT = {"goals:targets_edit"}
+# The client's own action items (goals): they read them, add their own and complete any, the
+# coach's included; they edit and delete only the items they set themselves, and the World's
+# item is the coach's (a client's own: tests/goals/test_pages.py).
+CLIENT_WORKS_ON_ACTION_ITEMS = {
+    "goals:action_items",
+    "goals:action_item_create",
+    "goals:action_item_complete",
+    "goals:action_item_reopen",
+}
+CLIENT_CHANGES_ONLY_OWN_ITEMS = {"goals:action_item_edit", "goals:action_item_delete"}
 # Pages a viewer reads (200): the positive control of the viewer's read access.
 VIEWER_READS = {
     "clients:caseload",
@@ -129,7 +160,12 @@ VIEWER_READS = {
     "dashboard:export_contacts",
     "dashboard:export_interviews",
     "dashboard:practice_home",
+    "dashboard:practice_export",
     "reminders_coach:client_reminders",
+    "inbound:logging_address",
+    "inbound:message_list",
+    "inbound:suggestion_list",
+    "goals:action_items",
 }
 
 
@@ -194,9 +230,22 @@ class World:
         self.contact_import = ContactImport.objects.create(
             client=self.client, uploaded_by=coach, filename="contacts.csv"
         )
+        self.action_item = ActionItemFactory(client=self.client, created_by=coach, set_by="coach")
         # The team pages' objects: a member of the practice and an invitation to it.
         self.membership = self.colleague.membership
         self.practice_invitation = PracticeInvitationFactory(practice=self.practice)
+        # Inbound email: the client's logging address, an email that matched nobody and a
+        # person suggested from it.
+        LoggingAddress.objects.create(client=self.client, token=f"worldtoken{self.client.pk:08d}")
+        self.inbound_message = InboundMessage.objects.create(
+            client=self.client,
+            message_id=f"world-{self.client.pk}@example.org",
+            subject="Coffee next week?",
+            status=InboundMessage.Status.UNMATCHED,
+        )
+        self.suggestion = Suggestion.objects.create(
+            client=self.client, email="sam.lee@acme.example", name="Sam Lee", seen_in=None
+        )
 
     def user(self, role):
         return {
@@ -236,6 +285,9 @@ OBJECTS = {
     "membership_pk": lambda world: world.membership.pk,
     "invitation_pk": lambda world: world.practice_invitation.pk,
     "share_pk": lambda world: world.share.pk,
+    "message_pk": lambda world: world.inbound_message.pk,
+    "suggestion_pk": lambda world: world.suggestion.pk,
+    "action_item_pk": lambda world: world.action_item.pk,
     # Not objects: the verb in the URL.
     "direction": lambda world: "up",
     "action": lambda world: "complete",
@@ -283,6 +335,10 @@ def expected(name, pattern, role) -> str:
     if role == "viewer":
         return OUT if name in NOT_FOR_VIEWERS else READ
     if role == "client":
+        if name in NOT_FOR_THE_CLIENT | CLIENT_CHANGES_ONLY_OWN_ITEMS:
+            return OUT
+        if name in CLIENT_WORKS_ON_ACTION_ITEMS:
+            return IN
         return EITHER  # the client's own pages: each portal page's tests cover them
     return IN
 
@@ -312,6 +368,9 @@ def test_every_page_a_viewer_reads_exists():
     names = {name for name, _ in ALL_URLS}
     assert names >= VIEWER_READS
     assert names >= (COACH_OR_ADMIN | ADMIN_ONLY | NOT_FOR_VIEWERS | MOVE_TO_LIBRARY)
+    assert names >= (
+        NOT_FOR_THE_CLIENT | CLIENT_WORKS_ON_ACTION_ITEMS | CLIENT_CHANGES_ONLY_OWN_ITEMS
+    )
 
 
 @pytest.mark.parametrize("name", sorted(OWN_ACCOUNT))

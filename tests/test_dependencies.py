@@ -9,7 +9,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. `coachdesk` (settings, commands, the demo) sits above them all.
-CHAIN = ["accounts", "clients", "interviews", "goals", "reminders", "practices", "dashboard"]
+CHAIN = [
+    "accounts",
+    "clients",
+    "interviews",
+    "goals",
+    "inbound",
+    "reminders",
+    "practices",
+    "dashboard",
+]
 OURS = {"pagecache", *CHAIN, "coachdesk"}
 # The project package's own modules the apps may use: the readiness heartbeat the sweep records,
 # the template tags every template loads, the request-size limit the CSV upload reads. Nothing

@@ -125,6 +125,19 @@ def client_unarchive(request, client_pk):
 
 
 @coach_required
+def client_email_works_again(request, client_pk):
+    """GET asks for confirmation; POST lifts the hold a bounce put on the client's reminders."""
+    client = get_client(request.user, client_pk)
+    if client.email_bounced_at is None:
+        return redirect("clients:client_detail", client_pk=client.pk)
+    if request.method == "POST":
+        services.client_email_works_again(client=client)
+        messages.success(request, f"Reminders to {client.email} start again.")
+        return redirect("clients:client_detail", client_pk=client.pk)
+    return render(request, "clients/client_confirm_email_works_again.html", {"client": client})
+
+
+@coach_required
 def client_erase(request, client_pk):
     """GET shows what erasing deletes; POST with the client's name typed does it."""
     client = get_client_to_erase(request.user, client_pk)

@@ -20,6 +20,7 @@ from goals.models import ActionItem
 from interviews.models import Interview
 
 from .. import occurrences
+from ..bounces import provider_message_id
 from ..emails import build_message
 from ..identity import Occasion
 from ..models import Reminder
@@ -237,6 +238,7 @@ def deliver_one(
         status=Reminder.Status.SENT,
         sent_at=timezone.now(),
         message_id=message.extra_headers["Message-ID"],
+        provider_message_id=provider_message_id(message),
         last_error="",
     )
     result.sent += 1

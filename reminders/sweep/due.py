@@ -14,6 +14,7 @@ from accounts.models import User
 from clients.services import contacts_close_no_response
 
 from .. import candidates, occurrences, rules
+from ..bounces import paused_by_bounce
 from ..digest import digest_for
 from ..models import Reminder
 from ..occurrences import Occurrence
@@ -80,8 +81,17 @@ SOURCES = (
 
 def record_due_reminders(now: datetime) -> int:
     """Insert a row for every due occurrence not recorded yet. Safe to run concurrently: the
-    unique key makes a second insert of the same occasion impossible."""
-    due = [found for source in SOURCES for found in source(now) if found.due.is_open(now)]
+    unique key makes a second insert of the same occasion impossible.
+
+    An occurrence held back because its client's address bounced (reminders.bounces.
+    paused_by_bounce) is not recorded, here and nowhere else: once the address is changed or
+    works again, those whose window is still open are recorded and sent."""
+    due = [
+        found
+        for source in SOURCES
+        for found in source(now)
+        if found.due.is_open(now) and not paused_by_bounce(found)
+    ]
     if not due:
         return 0
     known = set(Reminder.objects.filter(key__in=[o.key for o in due]).values_list("key", flat=True))

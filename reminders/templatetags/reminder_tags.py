@@ -2,6 +2,7 @@
 
 from django import template
 
+from .. import bounces
 from ..models import Reminder
 
 register = template.Library()
@@ -25,3 +26,9 @@ def reminder_kind_label(kind: str) -> str:
 def reminder_status_class(status: str) -> str:
     """Bootstrap badge classes for a reminder status (the label is always shown as text too)."""
     return STATUS_CLASSES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def paused_by_bounce(occurrence):
+    """Since when a reminder still to come waits for its client's address (reminders.bounces)."""
+    return bounces.paused_by_bounce(occurrence)

@@ -1,4 +1,5 @@
-"""The demo site as a coach, a client and a visitor see it: every page reachable by links.
+"""The demo site as a coach (a practice's admin), a viewer, a client and a visitor see it: every
+page reachable by links.
 
 The pages are found by following links from each home on the demo data, the way a user would:
 one page per URL shape (ids replaced), GET only, never a download or the sign-out. While a page is
@@ -47,6 +48,8 @@ class Account:
 
 ACCOUNTS = [
     Account("coach", "coach@example.com", "/coach/", at_least=15),
+    # A practice's viewer: the practice home and every caseload, read only.
+    Account("viewer", "viewer@example.com", "/practice/", at_least=6),
     Account("client", "client@example.com", "/portal/", at_least=6),
     Account("visitor", "", "/accounts/login/", at_least=2),
 ]

@@ -16,6 +16,7 @@ def test_an_overdue_thank_you_on_the_demo_coach_home_is_marked_sent_and_leaves_t
     page.get_by_label("Email address").fill("coach@example.com")
     page.get_by_label("Password").fill("coachdesk-demo")
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/coach/")  # reloading while the login still navigates fails
 
     page.reload()  # with the page cache on, this one comes from it
     overdue = page.locator(".attention-overdue_thank_you").filter(has_text="Leo Marchetti")

@@ -69,3 +69,19 @@ def test_the_print_buttons_print_the_prep_page_and_the_progress_report(live_serv
 
         assert page.evaluate("window.printed") == 1, path
         assert refused(page) == [], path
+
+
+def test_a_client_copies_their_logging_address_from_their_home(live_server, sign_in, coach):
+    from inbound.services import logging_address_issue
+
+    client = PortalClientFactory(coach=coach)
+    address = logging_address_issue(client=client).address
+    page = sign_in(client.user)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Copy the logging address").click()
+
+    expect(page.get_by_role("status")).to_have_text("Copied to the clipboard.")
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    assert refused(page) == []

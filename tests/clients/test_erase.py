@@ -18,6 +18,7 @@ from clients.models import (
 )
 from clients.services import client_erase
 from clients.views import caseload
+from goals.models import ActionItem, WeeklyTarget
 from interviews.models import (
     CalendarFeed,
     Debrief,
@@ -45,6 +46,8 @@ ROWS_OF = {
     Invitation: "client",
     ContactImport: "client",
     CalendarFeed: "client",
+    WeeklyTarget: "client",
+    ActionItem: "client",
 }
 
 

@@ -47,6 +47,9 @@ def test_a_coach_lists_their_own_and_shared_clients_and_an_admin_chooses_whose(p
 
     clients, whose = access.caseload_to_list(admin, str(sofia.pk))
     assert (set(clients), whose) == ({shared, hers}, str(sofia.pk))
+    # A coach's caseload as the admin lists it holds what is shared with them, as theirs does.
+    clients, _ = access.caseload_to_list(admin, str(maya.pk))
+    assert set(clients) == {mine, shared}
     clients, whose = access.caseload_to_list(admin, access.EVERYONE)
     assert set(clients) == {mine, shared, hers}
     # Another practice's coach is not a choice: the admin's own caseload instead.

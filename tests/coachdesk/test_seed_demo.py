@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from accounts.models import Membership, Practice
 from clients.models import Client, ClientShare, Company, Contact, Touch
+from goals.models import ActionItem, WeeklyTarget
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,17 @@ def seed():
 
 
 def counts():
-    models = (Client, Company, Contact, Touch, Practice, Membership, ClientShare)
+    models = (
+        Client,
+        Company,
+        Contact,
+        Touch,
+        Practice,
+        Membership,
+        ClientShare,
+        WeeklyTarget,
+        ActionItem,
+    )
     return tuple(model.objects.count() for model in models)
 
 
@@ -93,3 +104,40 @@ def test_the_second_demo_coach_stays_a_practice_of_one():
     assert list(practice.memberships.values_list("user__email", "role")) == [
         ("coach2@example.com", "admin")
     ]
+
+
+@pytest.mark.parametrize(
+    "email", ["client@example.com", "client2@example.com", "client3@example.com"]
+)
+def test_each_portal_client_has_targets_with_weeks_of_history_and_open_done_and_overdue_items(
+    email,
+):
+    from django.utils import timezone
+
+    from goals.progress import progress_history
+
+    seed()
+    client = Client.objects.get(user__email=email)
+    now = timezone.now()
+
+    history = progress_history(client, weeks=6)
+    assert sum(week.has_targets for week in history) >= 3
+    assert any(row.actual for week in history for row in week.targets if row.target)
+    items = client.action_items.all()
+    assert items.open().exists()
+    assert items.done().exists()
+    assert items.overdue(now).exists()
+    assert items.filter(set_by=ActionItem.SetBy.CLIENT).exists()
+    linked = items.exclude(contact=None, company=None, interview=None)
+    assert linked.filter(interview__isnull=False).exists()
+
+
+def test_the_demo_coach_sees_an_overdue_action_item_on_her_attention_list():
+    from dashboard.attention import attention_for
+
+    seed()
+    coach = Client.objects.get(user__email="client@example.com").coach
+
+    kinds = [item.kind for item in attention_for(coach).items]
+
+    assert "overdue_action" in kinds

@@ -18,6 +18,7 @@ NOT_IN_PRODUCTION = {
     "ALLOWED_HOSTS",
     "SITE_URL",
     "EMAIL_URL",
+    "EMAIL_PROVIDER",
 }
 STRONG_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Everything production needs; each refusal test leaves one out or spoils it.
@@ -118,3 +119,70 @@ def test_production_accepts_plain_http_only_for_a_trial_on_this_machine():
     trial = PRODUCTION | {"SITE_URL": "http://localhost:8000", "ALLOWED_HOSTS": "localhost"}
 
     assert manage("check", **trial).returncode == 0
+
+
+def email_backend_under(env: dict) -> subprocess.CompletedProcess:
+    return python_under_settings(
+        "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.ANYMAIL)", env=env
+    )
+
+
+def test_email_goes_over_smtp_by_default(tmp_path):
+    result = email_backend_under(
+        {"COACHDESK_VAR_DIR": str(tmp_path), "EMAIL_URL": "smtp+tls://u:p@smtp.example.com:587"}
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("django.core.mail.backends.smtp.EmailBackend ")
+
+
+@pytest.mark.parametrize(
+    ("provider", "key", "backend"),
+    [
+        ("mailgun", "MAILGUN_API_KEY", "anymail.backends.mailgun.EmailBackend"),
+        ("Postmark", "POSTMARK_SERVER_TOKEN", "anymail.backends.postmark.EmailBackend"),
+    ],
+)
+def test_email_provider_sends_through_the_provider_s_api_with_its_key(
+    tmp_path, provider, key, backend
+):
+    result = email_backend_under(
+        {
+            "COACHDESK_VAR_DIR": str(tmp_path),
+            "EMAIL_PROVIDER": provider,
+            key: "provider-key-for-tests",
+            # A provider chosen wins over an SMTP address left behind.
+            "EMAIL_URL": "smtp+tls://u:p@smtp.example.com:587",
+        }
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{backend} ")
+    assert f"'{key}': 'provider-key-for-tests'" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"EMAIL_PROVIDER": "sendmail"}, "use one of mailgun, postmark"),
+        ({"EMAIL_PROVIDER": "postmark"}, "EMAIL_PROVIDER=postmark needs POSTMARK_SERVER_TOKEN"),
+    ],
+    ids=["unknown", "without-its-key"],
+)
+def test_a_provider_that_cannot_send_is_refused_at_start(tmp_path, env, message):
+    result = email_backend_under({"COACHDESK_VAR_DIR": str(tmp_path), **env})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_production_with_a_provider_needs_no_email_url_and_passes_the_deploy_checks():
+    with_provider = {k: v for k, v in PRODUCTION.items() if k != "EMAIL_URL"} | {
+        "EMAIL_PROVIDER": "postmark",
+        "POSTMARK_SERVER_TOKEN": "server-token-for-tests",
+    }
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **with_provider)
+
+    assert result.returncode == 0, result.stdout + result.stderr

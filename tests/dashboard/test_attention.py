@@ -12,6 +12,7 @@ from interviews.models import Debrief, Interview
 from reminders import candidates, rules
 from reminders.models import Reminder
 from tests.factories import (
+    ActionItemFactory,
     ClientFactory,
     CoachFactory,
     ContactFactory,
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 # Wednesday 10 June 2026, 12:00 UTC.
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
 
 
 @pytest.fixture
@@ -158,6 +160,31 @@ def test_a_client_quiet_for_14_days_is_listed_and_an_active_one_is_not(coach):
     assert [i.client.name for i in items] == ["Quiet Quinn"]
 
 
+def test_an_action_item_is_overdue_the_day_after_its_due_date_until_it_is_done(coach, client):
+    # NOW is Wednesday 10 June, 13:00 in London.
+    late = ActionItemFactory(client=client, title="Polish the CV", due_on=NOW.date() - DAY)
+    ActionItemFactory(client=client, title="Due today", due_on=NOW.date())
+    ActionItemFactory(client=client, title="Someday", due_on=None)
+    ActionItemFactory(client=ClientFactory(), title="Not this coach's", due_on=NOW.date() - DAY)
+
+    items = [item for item in attention_for(coach, NOW).items if item.kind == "overdue_action"]
+
+    assert [item.detail for item in items] == ["Polish the CV (due Tue 09 Jun)"]
+    # Overdue since Wednesday began in London.
+    assert items[0].when == datetime(2026, 6, 9, 23, 0, tzinfo=UTC)
+    late.done_at = NOW
+    late.save()
+    assert "overdue_action" not in kinds(coach)
+
+
+def test_an_archived_clients_overdue_items_are_not_listed(coach, client):
+    ActionItemFactory(client=client, due_on=NOW.date() - DAY)
+    client.status = client.Status.ARCHIVED
+    client.save()
+
+    assert "overdue_action" not in kinds(coach)
+
+
 def test_the_list_is_most_urgent_first_and_only_the_coachs_own(coach, client):
     other_coach = CoachFactory()
     ended_hours_ago(ClientFactory(coach=other_coach), 60)
@@ -219,6 +246,7 @@ def fill_every_rule(coach, client, n):
         InterviewFactory(client=client, starts_at=NOW + timedelta(days=1, hours=i))
         outreach(client, NOW - timedelta(days=13, hours=i))  # past 7 business days
         outreach(client, NOW - timedelta(days=7, hours=i))  # past 3, not 7
+        ActionItemFactory(client=client, due_on=NOW.date() - timedelta(days=1 + i))
         quiet_since(coach, 20 + i)
 
 
@@ -237,6 +265,7 @@ def test_each_rule_shows_its_most_urgent_items_and_counts_the_rest_exactly(coach
         "interview_this_week": PER_RULE,
         "follow_up_7": PER_RULE,
         "follow_up_3": PER_RULE,
+        "overdue_action": PER_RULE,
         "quiet_client": PER_RULE,
     }
     assert attention.hidden == {
@@ -245,10 +274,11 @@ def test_each_rule_shows_its_most_urgent_items_and_counts_the_rest_exactly(coach
         "Interview today": 3,
         "No reply after 7 business days": 3,
         "No reply after 3 business days": 3,
+        "Action item overdue": 3,
         "No activity for 14 days": 3,
         "Interview this week": 3,
     }
-    assert attention.total == 7 * (PER_RULE + 3)
+    assert attention.total == 8 * (PER_RULE + 3)
     # The most urgent: the earliest end, failure, start, outreach, last activity.
     for items in by_kind.values():
         assert [item.when for item in items] == sorted(item.when for item in items)
@@ -261,6 +291,7 @@ def test_each_rule_shows_its_most_urgent_items_and_counts_the_rest_exactly(coach
     assert by_kind["follow_up_7"][0].when == NOW - timedelta(days=13, hours=PER_RULE + 2)
     assert by_kind["follow_up_3"][-1].when == NOW - timedelta(days=7, hours=3)
     assert by_kind["quiet_client"][0].when == NOW - timedelta(days=20 + PER_RULE + 2)
+    assert by_kind["overdue_action"][0].detail.endswith(f"(due {NOW - 18 * DAY:%a %d %b})")
 
 
 def test_links_are_built_only_for_the_items_shown(coach, client, monkeypatch):
@@ -270,7 +301,7 @@ def test_links_are_built_only_for_the_items_shown(coach, client, monkeypatch):
 
     attention = attention_for(coach, NOW)
 
-    assert len(built) == len(attention.items) == 7 * PER_RULE
+    assert len(built) == len(attention.items) == 8 * PER_RULE
 
 
 @pytest.mark.parametrize("n", [2, PER_RULE + 5])
@@ -279,10 +310,10 @@ def test_the_list_costs_a_fixed_number_of_queries_whatever_its_length(
 ):
     fill_every_rule(coach, client, n)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         attention = attention_for(coach, NOW)
 
-    assert attention.total == 7 * n
+    assert attention.total == 8 * n
 
 
 STALLED_ZONES = [

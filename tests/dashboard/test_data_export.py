@@ -3,7 +3,7 @@
 import io
 import json
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.urls import reverse
@@ -88,6 +88,30 @@ def test_the_json_holds_every_record_of_the_client_with_iso_dates(
     assert len(data["question_banks"]) == 1
 
 
+def test_the_json_holds_the_weekly_targets_and_the_action_items_with_who_set_them(
+    client, coach_client, coach, client_with_everything
+):
+    record = client_with_everything(coach, size=2)
+    interview = record.interviews.order_by("pk").first()
+
+    coachs = records(download(coach_client, record)[1])
+    client.force_login(record.user)
+    clients = records(download(client, record)[1])
+
+    for data in (coachs, clients):
+        assert [(t["kind"], t["per_week"]) for t in data["weekly_targets"]] == [("outreach", 4)]
+        assert date.fromisoformat(data["weekly_targets"][0]["since"]).weekday() == 0
+        items = {item["title"]: item for item in data["action_items"]}
+        assert len(items) == 4
+        assert items["Thank them 0"]["interview_id"] == interview.pk
+        assert items["Thank them 0"]["set_by"] == "coach"
+        assert items["Thank them 0"]["done_at"] is None
+        own = items["My own, about them 0"]
+        assert (own["set_by"], own["contact_id"] is not None) == ("client", True)
+        assert datetime.fromisoformat(own["done_at"]).tzinfo is not None
+        assert "created_by_id" not in own
+
+
 def test_the_download_has_no_password_hash_and_no_secret_token(
     coach_client, coach, client_with_everything
 ):
@@ -166,7 +190,8 @@ def test_a_name_without_letters_still_makes_a_safe_filename(coach_client, coach)
     assert response["Content-Disposition"] == f'attachment; filename="rm-{client.pk}-data.zip"'
 
 
-EXPORT_QUERIES = 16
+# One per kind of record, the weekly targets and the action items included.
+EXPORT_QUERIES = 18
 
 
 @pytest.mark.parametrize("size", [1, 6])

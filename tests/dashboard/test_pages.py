@@ -9,13 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Contact, Touch
+from goals.models import WeeklyTarget
 from interviews.models import Debrief, Interview
 from tests.factories import (
+    ActionItemFactory,
     ClientFactory,
     ContactFactory,
     InterviewFactory,
     PortalClientFactory,
     TouchFactory,
+    WeeklyTargetFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +37,17 @@ def build_caseload(coach, n_clients, per_client):
                 starts_at=timezone.now() - timedelta(days=3),
             )
         InterviewFactory(client=client, contact=contacts[-1])
+        for contact in contacts[:2]:
+            ActionItemFactory(
+                client=client, contact=contact, due_on=timezone.localdate() - timedelta(days=2)
+            )
 
 
-COACH_HOME_QUERIES = 16
-CLIENT_HOME_QUERIES = 15
+# The coach home's attention list reads overdue action items in one query. The client home
+# shows this week's targets (their rows, then one count per kind with a target) and the open
+# action items among the next steps (one).
+COACH_HOME_QUERIES = 16 + 1
+CLIENT_HOME_QUERIES = 15 + 4 + 1 + 1  # + the logging address panel
 
 
 @pytest.mark.parametrize(("n_clients", "per_client"), [(2, 3), (8, 9)])
@@ -61,6 +71,9 @@ def test_the_client_home_query_count_is_flat(
     contacts = ContactFactory.create_batch(per_client, client=portal)
     for contact in contacts:
         TouchFactory(contact=contact, at=timezone.now() - timedelta(days=5))
+        ActionItemFactory(client=portal, contact=contact)
+    for kind in WeeklyTarget.Kind:
+        WeeklyTargetFactory(client=portal, kind=kind)
     InterviewFactory(client=portal, contact=contacts[0])
     client.force_login(portal.user)
 

@@ -561,3 +561,22 @@ def test_a_coach_or_viewer_of_the_practice_gets_404_and_the_invitation_stays(
     invitation.refresh_from_db()
     assert invitation.is_pending
     assert PracticeInvitation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_login_made_between_the_check_and_the_insert_is_the_same_clear_refusal(monkeypatch):
+    """The race of the test above, made certain: the other practice's login commits after the
+    existing-login check and before create_user validates the address."""
+    found = invitation_from_token(
+        invitation_token(PracticeInvitationFactory(practice=PracticeFactory(), email="y@ex.com"))
+    )
+    ClientUserFactory(email="y@ex.com")
+    monkeypatch.setattr(invitations, "existing_login", lambda email: None)
+
+    with pytest.raises(ValidationError) as refused:
+        practice_invitation_accept(
+            invitation=found, name="Y", password=NEW_PASSWORD, timezone="UTC"
+        )
+
+    assert refused.value.code == "account_exists"
+    assert Membership.objects.filter(user__email="y@ex.com").count() == 0

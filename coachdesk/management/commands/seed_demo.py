@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clients.models import Client
+from coachdesk.demo.goals import seed_goals
+from coachdesk.demo.inbound import seed_inbound
 from coachdesk.demo.interviews import seed_interviews
 from coachdesk.demo.practices import seed_practices
 from coachdesk.demo.reminders import seed_reminders
@@ -104,7 +106,9 @@ class Command(BaseCommand):
             seed_workspace(client)
         seed_practices(coaches)
         seed_interviews()
+        seed_goals()
         seed_reminders()
+        seed_inbound()
 
         invalidate_all()  # pages cached before this run no longer match
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

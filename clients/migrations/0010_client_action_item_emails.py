@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0007_client_shares_practice_templates'),
+        ('clients', '0009_client_email_bounce'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('goals', '0001_initial'),
-        ('reminders', '0002_occasion_columns'),
+        ('reminders', '0003_provider_message_id'),
     ]
 
     operations = [
