@@ -397,12 +397,13 @@ def action_items_due(now: datetime, *, clients=None, ahead: bool = False) -> Que
 
 def overdue_action_items(clients, now: datetime) -> QuerySet:
     """Open items of `clients` past their due date in each client's timezone
-    (ActionItem.objects.overdue, the rule), the longest overdue first."""
+    (ActionItem.objects.overdue, the rule), the longest overdue first, in the coach home's order
+    (dashboard.attention.overdue_action_items)."""
     return (
         ActionItem.objects.overdue(now)
         .filter(client__in=clients)
         .select_related("client")
-        .order_by("due_on", "created_at", "pk")
+        .order_by("due_on", "pk")
     )
 
 

@@ -308,9 +308,7 @@ def coach_digest_context(reminder: Reminder, context: dict) -> dict:
                 "days_overdue": (
                     local_date(reminder.due_at, item.client.timezone) - item.due_on
                 ).days,
-                "url": site_url(
-                    reverse("clients:client_detail", kwargs={"client_pk": item.client_id})
-                ),
+                "url": action_item_url(item),
             }
             for item in digest.overdue_actions[:shown]
         ],
@@ -359,6 +357,12 @@ def _item_about(item: ActionItem) -> tuple[str, str]:
     return "", ""
 
 
+def action_item_url(item: ActionItem) -> str:
+    """The item on its client's list of action items (the coach's and the client's page)."""
+    path = reverse("goals:action_items", kwargs={"client_pk": item.client_id})
+    return site_url(f"{path}#action-item-{item.pk}")
+
+
 def action_item_context(reminder: Reminder, context: dict) -> dict:
     item = reminder.action_item
     about, about_url = _item_about(item)
@@ -368,7 +372,7 @@ def action_item_context(reminder: Reminder, context: dict) -> dict:
         "about": about,
         "about_url": about_url,
         "done_url": link_url(action=Action.ACTION_DONE, reminder=reminder),
-        "home_url": site_url(reverse("dashboard:client_home")),
+        "list_url": action_item_url(item),
     }
 
 

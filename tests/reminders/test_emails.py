@@ -459,7 +459,7 @@ def test_the_digest_lists_the_15_longest_overdue_action_items_and_counts_the_res
     assert "Due today" not in text
     assert "Homework 1 " not in text
     assert "- Priya Shah: Done" not in text
-    assert f"{SITE}/clients/{portal_client.pk}/" in text
+    assert f"{SITE}/clients/{portal_client.pk}/actions/#action-item-" in text
     assert "Homework 16" in html_of(message)
 
 

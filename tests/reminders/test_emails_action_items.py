@@ -100,7 +100,8 @@ def test_the_new_item_email_names_the_item_its_due_date_and_the_coachs_notes(ass
     assert "Due Thursday 12 March" in message.body
     assert "Lead with the <b>customer</b> work & the numbers." in message.body
     assert "Lead with the &lt;b&gt;customer&lt;/b&gt; work &amp; the numbers." in html_of(message)
-    assert f"{SITE}/portal/" in message.body
+    item = assigned.action_item
+    assert f"{SITE}/clients/{item.client_id}/actions/#action-item-{item.pk}" in message.body
     assert message.reply_to == [assigned.client.coach.email]
 
 
@@ -342,7 +343,7 @@ def test_the_weekly_summary_has_no_done_link(portal_client):
         links.link_token(action=Action.ACTION_DONE, reminder=summary)
 
 
-def test_an_expired_done_link_points_to_the_home_page(client, due_today, item):
+def test_an_expired_done_link_points_to_the_clients_action_items(client, due_today, item):
     url = link_path(Action.ACTION_DONE, due_today)
 
     with time_machine.travel(NOW + links.LINK_MAX_AGE + timedelta(minutes=1), tick=False):
@@ -351,7 +352,7 @@ def test_an_expired_done_link_points_to_the_home_page(client, due_today, item):
     assert response.status_code == 400
     assert "This link has expired" in response.text
     assert "Rewrite the 30-second pitch" in response.text
-    assert reverse("dashboard:client_home") in response.text
+    assert reverse("goals:action_items", kwargs={"client_pk": item.client_id}) in response.text
     assert done_at(item) is None
 
 

@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 
 from clients.models import Client, Contact, Touch
-from dashboard.attention import attention_for
+from dashboard.attention import OVERDUE_ACTION, attention_for
 from dashboard.next_steps import next_steps
 from goals.models import ActionItem
 from interviews.models import Interview
@@ -200,3 +200,11 @@ def test_the_digest_lists_the_overdue_items_of_the_rule_in_each_clients_timezone
     caseload = Client.objects.filter(coach=coach)
     by_rule = ActionItem.objects.overdue(DIGEST_TIME).filter(client__in=caseload)
     assert sorted(item.pk for item in listed) == sorted(by_rule.values_list("pk", flat=True))
+    # ...and the coach home lists the same items (in its own order: by when each became
+    # overdue, among all it lists).
+    on_home = [
+        int(item.url.rsplit("#action-item-", 1)[1])
+        for item in attention_for(coach, DIGEST_TIME).items
+        if item.kind == OVERDUE_ACTION[1]
+    ]
+    assert sorted(on_home) == sorted(item.pk for item in listed)

@@ -309,3 +309,18 @@ def test_targets_removed_after_the_summary_was_recorded_skip_it(priya):
         Reminder.Status.SKIPPED,
         "No target applied to that week any more.",
     )
+
+
+# --- while the address bounces -------------------------------------------------------------------
+
+
+def test_while_the_address_bounces_new_item_emails_wait_and_due_today_still_goes(priya, coach):
+    WeeklyTargetFactory(client=priya)
+    Client.objects.filter(pk=priya.pk).update(email_bounced_at=MONDAY - timedelta(days=1))
+    set_item(priya, coach, due_on=THURSDAY)
+
+    for moment in (MONDAY + timedelta(minutes=1), THURSDAY_8AM):
+        sweep_at(moment)
+    sweep_at(datetime(2026, 6, 15, 7, 0, tzinfo=UTC))  # the next Monday's summary
+
+    assert subjects_to(priya) == ["Due today: Draft the pitch"]
