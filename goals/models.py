@@ -191,6 +191,19 @@ class ActionItem(models.Model):
                 condition=Q(done_at__isnull=True),
                 name="action_item_open_idx",
             ),
+            # The reminder sweep, every minute over all clients (reminders.candidates): open
+            # items due from a date on (the due-today email), and open items the coach set
+            # lately (the new-item email).
+            models.Index(
+                fields=["due_on"],
+                condition=Q(done_at__isnull=True),
+                name="action_item_open_due_idx",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(done_at__isnull=True, set_by="coach"),
+                name="action_item_open_new_idx",
+            ),
         ]
 
     def __str__(self):

@@ -145,6 +145,11 @@ def seed_goals() -> None:
         _seed_items(client, ITEMS[email])
 
 
+# Demo items were set a while ago: none is new enough for the "new action item" email, which
+# the development server's worker would otherwise send for each on its first sweep.
+SET_DAYS_AGO = 21
+
+
 def _seed_items(client, items) -> None:
     today = local_date(now(), client.timezone)
     for title, notes, due_in, set_by, about, done_days_ago in items:
@@ -164,6 +169,9 @@ def _seed_items(client, items) -> None:
                 **links,
             },
         )
+    ActionItem.objects.filter(client=client, title__in=[item[0] for item in items]).update(
+        created_at=now() - timedelta(days=SET_DAYS_AGO)
+    )
 
 
 def _linked(client, name: str, of: str):
