@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils.timezone import now
 
 from accounts.models import Membership, Practice, PracticeInvitation, User, normalize_email
+from clients import invitations as client_invitations
 from clients.invitations import INVITATION_MAX_AGE
 
 from .roles import ROLE_DESCRIPTIONS
@@ -50,35 +51,13 @@ ACCOUNT_EXISTS_MESSAGE = (
 )
 
 
-class InvitationLinkError(Exception):
-    """Why a practice invitation link cannot be used. `reason` names the page the visitor sees;
-    `invitation` is the row when the link could be read, else None."""
-
-    reason = "invalid"
-
-    def __init__(self, invitation: PracticeInvitation | None = None):
-        super().__init__(self.reason)
-        self.invitation = invitation
-
-
-class InvitationLinkInvalid(InvitationLinkError):
-    """The token was tampered with, truncated, or names no invitation."""
-
-    reason = "invalid"
-
-
-class InvitationLinkExpired(InvitationLinkError):
-    reason = "expired"
-
-
-class InvitationLinkRevoked(InvitationLinkError):
-    """Withdrawn by an admin, or replaced by a newer invitation to the same address."""
-
-    reason = "revoked"
-
-
-class InvitationLinkUsed(InvitationLinkError):
-    reason = "used"
+# Why a link cannot be used (invalid, expired, revoked, used): the same outcomes, and the same
+# pages' reasons, as a client's invitation link.
+InvitationLinkError = client_invitations.InvitationLinkError
+InvitationLinkInvalid = client_invitations.InvitationLinkInvalid
+InvitationLinkExpired = client_invitations.InvitationLinkExpired
+InvitationLinkRevoked = client_invitations.InvitationLinkRevoked
+InvitationLinkUsed = client_invitations.InvitationLinkUsed
 
 
 # -- reads ---------------------------------------------------------------------------------------
