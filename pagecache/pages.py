@@ -36,6 +36,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
 
 ALL = "pagecache:gen:all"
+# Says whether a page came from the cache ("hit") or was rendered ("miss"): the load benchmark
+# (bench/mixed.py) reads its hit rate from it, and an operator can see it in the browser.
+RESULT_HEADER = "X-Page-Cache"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 # Unsafe requests that write nothing any page shows: signing in and out, asking for a password
 # reset, setting a new password (the user's save drops their cached user row by itself).
@@ -118,6 +121,7 @@ def cached_page(view):
         if entry is not None and entry[0] == found:
             stamps, content, content_type = entry
             response = HttpResponse(content, content_type=content_type)
+            response[RESULT_HEADER] = "hit"
             patch_cache_control(response, private=True)
             return response
 
@@ -130,6 +134,7 @@ def cached_page(view):
             and not _pending_messages(request)
         ):
             cache.set(key, (stamps, response.content, response["Content-Type"]), seconds)
+        response[RESULT_HEADER] = "miss"
         patch_cache_control(response, private=True)
         return response
 

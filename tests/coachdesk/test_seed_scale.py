@@ -4,9 +4,12 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Membership, Practice, User
 from clients.models import Client, Company, Contact, Touch
+from goals.models import ActionItem
+from inbound.models import InboundMessage
 from interviews.models import Debrief, Interview, InterviewQuestion
 from reminders.models import Reminder
 from tests.factories import ClientFactory
@@ -43,8 +46,8 @@ def test_seed_scale_creates_the_sizes_it_is_asked_for():
     output = seed_scale()
 
     counts = scale_counts()
-    # One coach and the two clients of theirs who log in to the portal.
-    assert counts["users"] == 3
+    # One coach, the two clients of theirs who log in to the portal, the admin and the viewer.
+    assert counts["users"] == 5
     assert counts["clients"] == 3
     assert counts["companies"] == 3
     assert counts["contacts"] == 15
@@ -55,6 +58,46 @@ def test_seed_scale_creates_the_sizes_it_is_asked_for():
     completed = Interview.objects.filter(status=Interview.Status.COMPLETED).count()
     assert Debrief.objects.count() == completed
     assert "Scale data ready in" in output
+
+
+def test_the_scale_coaches_work_in_one_practice_with_goals_shares_and_logged_email():
+    call_command(
+        "seed_scale",
+        *["--coaches", "2", "--clients", "12", "--contacts", "6", "--interviews", "2"],
+        *["--reminders", "2"],
+        stdout=io.StringIO(),
+    )
+
+    roles = dict(
+        Membership.objects.filter(user__email__startswith="scale-").values_list(
+            "user__email", "role"
+        )
+    )
+    assert roles == {
+        "scale-coach-1@example.com": "coach",
+        "scale-coach-2@example.com": "coach",
+        "scale-admin@example.com": "admin",
+        "scale-viewer@example.com": "viewer",
+    }
+    assert len({m.practice_id for m in Membership.objects.all()}) == 1
+    # Each coach shares clients with the other, who sees them in their caseload.
+    coach_1 = User.objects.get(email="scale-coach-1@example.com")
+    shared = Client.objects.caseload_of(coach_1).exclude(coach=coach_1)
+    assert shared.exists()
+    assert not shared.filter(coach=coach_1).exists()
+    # Action items in every state, and messages logged and unmatched.
+    now = timezone.now()
+    assert ActionItem.objects.done().exists()
+    assert ActionItem.objects.overdue(now).exists()
+    assert ActionItem.objects.open().exclude(pk__in=ActionItem.objects.overdue(now)).exists()
+    statuses = set(InboundMessage.objects.values_list("status", flat=True))
+    assert statuses == {"logged", "unmatched"}
+
+    seed_scale("--reset", "--coaches", "0")  # only deletes
+
+    assert not Membership.objects.exists()
+    assert not Practice.objects.exists()
+    assert not ActionItem.objects.exists()
 
 
 def test_running_it_with_reset_twice_converges_on_the_same_data():

@@ -42,12 +42,13 @@ def test_a_page_is_served_again_without_a_query_until_the_coach_writes(
 ):
     record = ClientFactory(coach=coach, name="Zoe Park")
     client.force_login(coach, backend=CACHED_BACKEND)
-    warm(client, detail_url(record))
+    assert warm(client, detail_url(record))["X-Page-Cache"] == "miss"
     # A change that bypasses every request (as a shell would) is not seen yet: the page came
     # from the cache, with no query at all (session and user come from the cache too).
     Client.objects.filter(pk=record.pk).update(name="Zoe Park-Lee")
     with django_assert_num_queries(0):
         page = client.get(detail_url(record))
+    assert page["X-Page-Cache"] == "hit"
     assert "Zoe Park-Lee" not in page.text
     assert "Zoe Park" in page.text
 
@@ -56,7 +57,9 @@ def test_a_page_is_served_again_without_a_query_until_the_coach_writes(
         {"name": "Zoe Park-Lee", "email": record.email, "timezone": "UTC"},
         follow=True,  # the page with the one-off "saved" message is never cached
     )
-    assert "Zoe Park-Lee" in client.get(detail_url(record)).text
+    after = client.get(detail_url(record))
+    assert "Zoe Park-Lee" in after.text
+    assert after["X-Page-Cache"] == "miss"
 
 
 def test_a_clients_write_drops_their_coachs_cached_pages(client, coach):

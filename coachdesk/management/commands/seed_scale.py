@@ -25,8 +25,14 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import Membership, Practice
 from accounts.timezones import NonExistentLocalTime, local_to_utc
-from clients.models import Client, Company, Contact, Touch
+from clients.models import Client, ClientShare, Company, Contact, Touch
+from goals.models import ActionItem, WeeklyTarget
+from goals.weeks import local_date, week_start
+from inbound.addresses import new_token
+from inbound.models import InboundMessage, LoggingAddress, Suggestion
+from inbound.participants import Address, Participants
 from interviews.models import Debrief, Interview, InterviewQuestion, Question, QuestionBank
 from pagecache.pages import invalidate_all
 from reminders import rules
@@ -40,6 +46,19 @@ COACH_EMAIL = "scale-coach-{n}@example.com"
 CLIENT_EMAIL = "scale-client-{coach}-{n}@example.com"
 # Each coach's first clients accept the invitation and log in to the portal.
 PORTAL_CLIENTS_PER_COACH = 2
+# The scale coaches work in one practice, with an admin and a viewer who have no clients of
+# their own: the practice home and the whole-practice caseload read all 1,000 clients.
+PRACTICE_NAME = "Scale Practice"
+ADMIN_EMAIL = "scale-admin@example.com"
+VIEWER_EMAIL = "scale-viewer@example.com"
+# Each coach shares this many clients with the next coach (a co-coach).
+SHARED_PER_COACH = 5
+# Goals: the share of active clients with weekly targets, and action items per client.
+TARGETS_SHARE = 0.6
+ACTION_ITEMS = 6
+# Inbound email: the share of clients with a logging address, and messages per such client.
+LOGGING_SHARE = 0.3
+INBOUND_MESSAGES = 8
 
 TIMEZONES = [
     "Europe/London",
@@ -157,6 +176,15 @@ DEBRIEF_TEXT = {
     "reflection_prepare": "Have a shorter answer ready to “tell me about yourself”.",
     "next_steps": "Ask for an introduction to a colleague; read the book they mentioned.",
 }
+ACTION_TITLES = [
+    "Draft your 30-second introduction",
+    "Research the company before Thursday",
+    "Send the thank-you note",
+    "Pick ten questions from the bank",
+    "Ask for two more names",
+    "Update your LinkedIn headline",
+]
+
 CHECKLIST_KEYS = ["research_person", "research_company", "pitch", "questions", "logistics"]
 
 
@@ -167,7 +195,9 @@ def weighted(rng: random.Random, choices: list[tuple]) -> object:
 def scale_users():
     """Every user seed_scale made, and nothing else."""
     return get_user_model().objects.filter(
-        Q(email__startswith="scale-coach-") | Q(email__startswith="scale-client-"),
+        Q(email__startswith="scale-coach-")
+        | Q(email__startswith="scale-client-")
+        | Q(email__in=[ADMIN_EMAIL, VIEWER_EMAIL]),
         email__endswith="@example.com",
     )
 
@@ -184,6 +214,12 @@ def delete_scale_data() -> int:
     contacts = Contact.objects.filter(client__in=clients)
     querysets = [
         Reminder.objects.filter(Q(client__in=clients) | Q(coach__in=users)),
+        ActionItem.objects.filter(client__in=clients),
+        WeeklyTarget.objects.filter(client__in=clients),
+        Suggestion.objects.filter(client__in=clients),
+        InboundMessage.objects.filter(client__in=clients),
+        LoggingAddress.objects.filter(client__in=clients),
+        ClientShare.objects.filter(client__in=clients),
         InterviewQuestion.objects.filter(interview__in=interviews),
         Debrief.objects.filter(interview__in=interviews),
         interviews,
@@ -192,6 +228,7 @@ def delete_scale_data() -> int:
         Company.objects.filter(client__in=clients),
         QuestionBank.clients.through.objects.filter(client__in=clients),
         clients,
+        Practice.objects.filter(memberships__user__in=users),
         users,
     ]
     deleted = 0
@@ -263,6 +300,153 @@ class ScaleBuilder:
         interviews = self.interviews(clients, contacts)
         self.questions_and_debriefs(clients, interviews)
         self.reminders(clients, contacts, touches, interviews)
+        self.goals(coach, clients, contacts, interviews)
+        self.inbound(clients, contacts)
+        return coach, clients
+
+    def practice(self, coaches: list, clients_by_coach: list[list[Client]]) -> None:
+        """One practice: the scale coaches, an admin and a viewer without clients, and each
+        coach's first active clients past the portal ones shared with the next coach."""
+        User = get_user_model()
+        practice = self.bulk(Practice, [Practice(name=PRACTICE_NAME, timezone="Europe/London")])[0]
+        staff = self.bulk(
+            User,
+            [
+                User(
+                    email=email,
+                    name=name,
+                    role=User.Role.COACH,
+                    timezone="Europe/London",
+                    password=self.password,
+                )
+                for email, name in [(ADMIN_EMAIL, "Scale Admin"), (VIEWER_EMAIL, "Scale Viewer")]
+            ],
+        )
+        roles = [Membership.Role.COACH] * len(coaches) + [
+            Membership.Role.ADMIN,
+            Membership.Role.VIEWER,
+        ]
+        self.bulk(
+            Membership,
+            [
+                Membership(practice=practice, user=user, role=role)
+                for user, role in zip([*coaches, *staff], roles, strict=True)
+            ],
+        )
+        if len(coaches) < 2:
+            return
+        shares = []
+        for i, clients in enumerate(clients_by_coach):
+            co_coach = coaches[(i + 1) % len(coaches)]
+            active = [c for c in clients[PORTAL_CLIENTS_PER_COACH:] if c.status == "active"]
+            shares += [
+                ClientShare(client=client, coach=co_coach, shared_by=staff[0])
+                for client in active[:SHARED_PER_COACH]
+            ]
+        self.bulk(ClientShare, shares)
+
+    def goals(self, coach, clients, contacts, interviews) -> None:
+        """Weekly targets for most active clients, since a few weeks back; action items of
+        every state (open, overdue, done), some linked to a contact or an interview."""
+        rng = self.rng
+        first_contact, first_interview = {}, {}
+        for contact in contacts:
+            first_contact.setdefault(contact.client_id, contact)
+        for interview in interviews:
+            first_interview.setdefault(interview.client_id, interview)
+        targets, items = [], []
+        for client in clients:
+            today = local_date(self.now, client.timezone)
+            if client.status == "active" and rng.random() < TARGETS_SHARE:
+                since = week_start(today, client.timezone) - timedelta(weeks=rng.randint(0, 6))
+                for kind, per_week in [
+                    (WeeklyTarget.Kind.OUTREACH, rng.randint(3, 8)),
+                    (WeeklyTarget.Kind.CONVERSATIONS, rng.randint(1, 3)),
+                    (WeeklyTarget.Kind.THANK_YOUS, rng.randint(1, 3)),
+                ]:
+                    targets.append(
+                        WeeklyTarget(
+                            client=client,
+                            kind=kind,
+                            per_week=per_week,
+                            since=since,
+                            created_by=coach,
+                        )
+                    )
+            for n in range(ACTION_ITEMS):
+                set_by = ActionItem.SetBy.COACH if rng.random() < 0.7 else ActionItem.SetBy.CLIENT
+                link = rng.choice(["", "", "contact", "interview"])
+                due_on = (
+                    today + timedelta(days=rng.randint(-10, 14)) if rng.random() < 0.8 else None
+                )
+                done = rng.random() < 0.4
+                items.append(
+                    ActionItem(
+                        client=client,
+                        title=rng.choice(ACTION_TITLES),
+                        notes="Keep it short: two or three lines are enough." if n % 2 else "",
+                        due_on=due_on,
+                        created_by=coach if set_by == ActionItem.SetBy.COACH else client.user,
+                        set_by=set_by,
+                        contact=first_contact.get(client.pk) if link == "contact" else None,
+                        interview=first_interview.get(client.pk) if link == "interview" else None,
+                        done_at=self.now - timedelta(days=rng.randint(0, 20)) if done else None,
+                    )
+                )
+        self.bulk(WeeklyTarget, targets)
+        created = self.bulk(ActionItem, items)
+        # auto_now_add writes the seeding instant; items were set over the past three weeks,
+        # so the development worker sends no "new action item" email for them.
+        ActionItem.objects.filter(pk__in=[i.pk for i in created]).update(
+            created_at=self.now - timedelta(days=21)
+        )
+
+    def inbound(self, clients, contacts) -> None:
+        """A logging address for some clients, with messages logged from it, a few that
+        matched nobody, and a pending suggestion each."""
+        rng = self.rng
+        by_client: dict[int, list[Contact]] = {}
+        for contact in contacts:
+            if contact.email:
+                by_client.setdefault(contact.client_id, []).append(contact)
+        addresses, messages, suggestions = [], [], []
+        for client in clients:
+            if rng.random() >= LOGGING_SHARE:
+                continue
+            addresses.append(LoggingAddress(client=client, token=new_token()))
+            mine = by_client.get(client.pk, [])
+            for n in range(INBOUND_MESSAGES):
+                contact = rng.choice(mine) if mine else None
+                unmatched = contact is None or n % 4 == 3
+                who = contact.email if contact and not unmatched else f"someone.{n}@example.net"
+                at = self.now - timedelta(days=rng.uniform(0, 60))
+                messages.append(
+                    InboundMessage(
+                        client=client,
+                        message_id=f"<scale-{client.pk}-{n}@example.net>",
+                        received_at=at,
+                        sent_at=at,
+                        participants=Participants(
+                            sender=Address.of("", who), to=(Address.of(client.name, client.email),)
+                        ).as_json(),
+                        subject="Re: a short conversation about your work",
+                        first_lines="Happy to talk next week. Does Tuesday suit you?",
+                        status=InboundMessage.Status.UNMATCHED
+                        if unmatched
+                        else InboundMessage.Status.LOGGED,
+                    )
+                )
+            suggestions.append(
+                Suggestion(
+                    client=client,
+                    email=f"referral.{client.pk}@example.net",
+                    name="Sam Referral",
+                    company_name=rng.choice(COMPANY_STEMS) + " Ltd",
+                )
+            )
+        self.bulk(LoggingAddress, addresses)
+        self.bulk(InboundMessage, messages)
+        self.bulk(Suggestion, suggestions)
 
     def clients(self, coach, n: int) -> list[Client]:
         User = get_user_model()
@@ -637,10 +821,16 @@ class Command(BaseCommand):
         builder = ScaleBuilder(
             rng=random.Random(options["seed"]), sizes=sizes, now=now, tally=tally
         )
+        coaches, clients_by_coach = [], []
         for n in range(1, sizes.coaches + 1):
             with transaction.atomic():
-                builder.seed_coach(n)
+                coach, clients = builder.seed_coach(n)
+            coaches.append(coach)
+            clients_by_coach.append(clients)
             self.stdout.write(f"  coach {n}/{sizes.coaches} · {time.monotonic() - started:.1f} s")
+        if coaches:
+            with transaction.atomic():
+                builder.practice(coaches, clients_by_coach)
 
         if connection.vendor == "postgresql":
             # Autovacuum reaches bulk-loaded tables only minutes later: until then PostgreSQL
