@@ -378,6 +378,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 # Who sees what a user writes, so that their write drops those users' pages: the page cache
 # asks this function (the access rules' home) and knows nothing of caseloads itself.
 PAGE_CACHE_AUDIENCE = "clients.access.users_sharing_caseload"
+# Asked before an unsafe request's view runs: for a write that changes one client's records
+# only, the people who can see that client, a narrower set (None: ask PAGE_CACHE_AUDIENCE).
+PAGE_CACHE_NARROW_AUDIENCE = "coachdesk.page_writes.users_a_write_may_change"
 # The coach and client homes' funnel and weekly chart are kept this long per user and day, and
 # dropped with the user's pages on every write they can see (dashboard.views.cached_summary).
 HOME_SUMMARY_SECONDS = env.int("HOME_SUMMARY_SECONDS", default=300)

@@ -11,10 +11,12 @@ What keeps it honest:
 - Every write to a caseload arrives as a POST (or another unsafe method) from a coach, a client,
   or staff in the admin. `PageCacheMiddleware` then changes the generation of every user who may
   see it, and every page rendered before that write stops matching. Who that is, is not this
-  app's to know: it asks the function named by the PAGE_CACHE_AUDIENCE setting
-  (clients.access.users_sharing_caseload), and drops everyone's pages for the admin and for
-  anonymous writes. A coach who saves something and is sent back to the page sees the change at
-  once, and so does their client.
+  app's to know. Before the view runs it asks the function named by PAGE_CACHE_NARROW_AUDIENCE
+  (coachdesk.page_writes): for the writes that change one client's records only, the people
+  who can see that client. For any other write it asks PAGE_CACHE_AUDIENCE after the view
+  (clients.access.users_sharing_caseload: everyone sharing the writer's caseload), and drops
+  everyone's pages for the admin and for anonymous writes. A coach who saves something and is
+  sent back to the page sees the change at once, and so does their client.
 - Writes without a request call `invalidate_users()` with the audience of what they changed (the
   reminder sweep) or `invalidate_all()` (management commands).
 - The generations are read before the view runs: a write that lands while a page renders
@@ -152,10 +154,24 @@ class PageCacheMiddleware:
         match = request.resolver_match
         if request.method not in SAFE_METHODS and not (match and match.view_name in NO_PAGE_WRITES):
             user = getattr(request, "user", None)
-            if user is None or not user.is_authenticated or user.is_staff:
+            narrow = getattr(request, "_page_cache_audience", None)
+            if narrow is not None:
+                invalidate_users(narrow)
+            elif user is None or not user.is_authenticated or user.is_staff:
                 # Anonymous (an invitation accepted, a reminder link) or the admin: it may
                 # touch any caseload.
                 invalidate_all()
             else:
                 invalidate_users(audience(user))
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Before an unsafe request's view runs (and before it deletes what it names): whether
+        the PAGE_CACHE_NARROW_AUDIENCE knows exactly whose pages it can change."""
+        if request.method in SAFE_METHODS or not settings.PAGE_CACHE_NARROW_AUDIENCE:
+            return None
+        match = request.resolver_match
+        request._page_cache_audience = import_string(settings.PAGE_CACHE_NARROW_AUDIENCE)(
+            request, match.view_name, view_kwargs
+        )
+        return None
