@@ -308,13 +308,18 @@ def start_server(args) -> subprocess.Popen:
     sys.exit("gunicorn did not answer /healthz within 30 s.")
 
 
-def run_wrk(wrk: str, script: str, args, page: Page, cookies: dict, seconds: int) -> dict:
+def run_wrk(
+    wrk: str, script: str, args, page: Page, cookies: dict, seconds: int, script_args=()
+) -> dict:
+    """`script_args` go to the Lua script's init(args) (bench/mixed.py passes its request file)."""
     command = [wrk, "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds}s"]
     # A slow page is measured, not cut off at wrk's default 2 s timeout.
     command += ["--latency", "--timeout", "60s", "-s", script]
     if cookies:
         command += ["-H", "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())]
     command.append(f"http://{HOST}:{args.port}{page.path}")
+    if script_args:
+        command += ["--", *script_args]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     stats = dict(re.findall(r"(\w+)=(\d+)", output.split("BENCH", 1)[1]))
     stats["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
