@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pagecache.pages import cached_page
+
 from .. import selectors, services
 from ..access import get_client, get_contact
 from ..forms import ContactCloseForm, ContactForm, OpportunityForm, TouchForm
@@ -15,6 +17,7 @@ PAGE_SIZE = 50
 
 
 @login_required
+@cached_page
 def contact_list(request, client_pk):
     client = get_client(request.user, client_pk)
     stage = request.GET.get("stage", "")
@@ -55,6 +58,7 @@ def contact_create(request, client_pk):
 
 
 @login_required
+@cached_page
 def contact_detail(request, contact_pk):
     contact = get_contact(request.user, contact_pk)
     touches = contact.touches.select_related("logged_by")

@@ -190,6 +190,8 @@ def test_turned_off_every_request_renders(client, coach, settings):
         "clients:client_detail",
         "interviews:interview_detail",
         "dashboard:client_home",
+        "clients:contact_list",
+        "clients:contact_detail",
     ],
 )
 def test_the_busy_pages_are_cached(client, coach, name):
@@ -197,6 +199,8 @@ def test_the_busy_pages_are_cached(client, coach, name):
     interview = InterviewFactory(client=record)
     kwargs = {
         "clients:client_detail": {"client_pk": record.pk},
+        "clients:contact_list": {"client_pk": record.pk},
+        "clients:contact_detail": {"contact_pk": interview.contact.pk},
         "interviews:interview_detail": {"interview_pk": interview.pk},
     }.get(name, {})
     url = reverse(name, kwargs=kwargs)
