@@ -294,6 +294,13 @@ class Contact(models.Model):
                 condition=Q(reminders_paused_until__isnull=False),
                 name="contact_paused_idx",
             ),
+            # A caseload's contacts waiting for a reply (Touch.objects.waiting_for_reply, on the
+            # coach home and the practice home): read from the index alone, by client.
+            models.Index(
+                fields=["client", "id"],
+                condition=Q(stage="reached_out"),
+                name="contact_reached_out_idx",
+            ),
         ]
 
     def __str__(self):
@@ -384,7 +391,18 @@ class Touch(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["contact", "-at"]), models.Index(fields=["kind", "at"])]
+        indexes = [
+            models.Index(fields=["contact", "-at"]),
+            models.Index(fields=["kind", "at"]),
+            # Each contact's latest outreach (TouchQuerySet.latest_outreach_per_contact, under
+            # waiting_for_reply): the contact's outreach in a range of time and the "no newer
+            # outreach" test, read from the index alone.
+            models.Index(
+                fields=["contact", "at", "id"],
+                condition=Q(kind="outreach"),
+                name="touch_outreach_idx",
+            ),
+        ]
         constraints = [
             # One email logs one touch per contact, however often it arrives or is resolved.
             models.UniqueConstraint(
