@@ -384,6 +384,10 @@ PAGE_CACHE_NARROW_AUDIENCE = "coachdesk.page_writes.users_a_write_may_change"
 # The coach and client homes' funnel and weekly chart are kept this long per user and day, and
 # dropped with the user's pages on every write they can see (dashboard.views.cached_summary).
 HOME_SUMMARY_SECONDS = env.int("HOME_SUMMARY_SECONDS", default=300)
+# The practice home's figures (every caseload's counts, funnels and weekly chart) are counted at
+# most this often per reader and filter, and again at once after the reader's own changes: the
+# page says so. Others' changes show within this time (dashboard.views._practice_figures).
+PRACTICE_FIGURES_SECONDS = env.int("PRACTICE_FIGURES_SECONDS", default=300)
 
 # --- Celery --------------------------------------------------------------------------------
 if REDIS_URL:

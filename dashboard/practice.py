@@ -10,6 +10,9 @@ once in the practice's line.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client
@@ -61,12 +64,12 @@ class PracticeFigures:
     rows: list[CoachRow]
     total: Figures  # the practice's, or the one coach's when only they are shown
     total_is_practice: bool
+    weeks: list[Week]
+    counted_at: datetime  # the figures are as of then (they may be kept a while)
 
     @property
     def has_clients(self) -> bool:
         return self.total.active_clients > 0
-
-    weeks: list[Week]
 
 
 def clients_shown(reader, coach=None):
@@ -95,6 +98,7 @@ def practice_figures(
 ) -> PracticeFigures:
     """A row for each of `coaches` (all the practice home lists, or the one chosen) and the
     total line: the practice's, or with `one_coach` that coach's own."""
+    now = now or timezone.now()
     attention = attention_per_caseload(coaches, now)
     rows = [
         CoachRow(
@@ -120,4 +124,5 @@ def practice_figures(
         total=total,
         total_is_practice=not one_coach,
         weeks=summary.weeks,
+        counted_at=now,
     )

@@ -24,7 +24,7 @@ from goals import selectors as goal_selectors
 from goals.progress import progress_history
 from goals.weeks import monday_of
 from interviews.models import Interview
-from pagecache.pages import cached_page, generation
+from pagecache.pages import cached_page, generation, own_generation
 
 from . import data_export, exports, practice
 from .attention import attention_for
@@ -109,6 +109,7 @@ def practice_home(request):
             "chart": activity_chart(figures.weeks),
             "steps": Funnel.STEPS,
             "export_query": form.as_query(),
+            "figures_seconds": settings.PRACTICE_FIGURES_SECONDS,
         },
     )
 
@@ -125,7 +126,11 @@ def practice_export(request):
 
 def _practice_figures(request) -> tuple[PracticeFiguresForm, practice.PracticeFigures]:
     """The figures the practice home shows for its filters. Days and weeks are the practice's
-    (Practice.timezone); the period's figures are cached like the coach home's summary."""
+    (Practice.timezone). Counting every caseload of a practice is the dearest read there is,
+    and readers come back to it often, so the figures are kept PRACTICE_FIGURES_SECONDS per
+    reader and filter, whatever others write meanwhile, and counted again at once after the
+    reader's own changes (pagecache.pages.own_generation). The page says so and when they were
+    counted."""
     reader = request.user
     own_practice = practice_of(reader)
     coaches = list(practice_home_coaches(own_practice))
@@ -134,13 +139,26 @@ def _practice_figures(request) -> tuple[PracticeFiguresForm, practice.PracticeFi
     shown = [chosen] if chosen else coaches
     with timezone.override(own_practice.timezone):
         period = Period.last_days(form.days_or_default())
+
+        def count():
+            summary = practice.period_summary(shown, practice.clients_shown(reader, chosen), period)
+            return practice.practice_figures(shown, summary, period, one_coach=chosen is not None)
+
+        seconds = settings.PRACTICE_FIGURES_SECONDS
+        if not seconds:
+            return form, count()
         shown_ids = ",".join(str(coach.pk) for coach in shown)
-        summary = cached_summary(
-            f"practice:{period.start}:{hashlib.sha256(shown_ids.encode()).hexdigest()[:16]}",
-            reader,
-            lambda: practice.period_summary(shown, practice.clients_shown(reader, chosen), period),
+        key = ":".join(
+            [
+                "dashboard:practice-figures",
+                str(reader.pk),
+                str(period.start),
+                str(period.end),
+                hashlib.sha256(shown_ids.encode()).hexdigest()[:16],
+                own_generation(reader.pk),
+            ]
         )
-    return form, practice.practice_figures(shown, summary, period, one_coach=chosen is not None)
+        return form, cache.get_or_set(key, count, seconds)
 
 
 @coach_required

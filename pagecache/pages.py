@@ -58,6 +58,10 @@ def _user_key(user_id) -> str:
     return f"pagecache:gen:user:{user_id}"
 
 
+def _own_key(user_id) -> str:
+    return f"pagecache:gen:own:{user_id}"
+
+
 def _page_key(user_id, csrf_cookie: str, path: str) -> str:
     digest = hashlib.sha256(f"{user_id}\0{csrf_cookie}\0{path}".encode()).hexdigest()
     return f"pagecache:page:{user_id}:{digest}"
@@ -68,10 +72,14 @@ def audience(user) -> list[int]:
     return import_string(settings.PAGE_CACHE_AUDIENCE)(user)
 
 
-def invalidate_users(user_ids) -> None:
-    if not user_ids:
-        return
-    cache.set_many({_user_key(user_id): uuid.uuid4().hex for user_id in user_ids}, None)
+def invalidate_users(user_ids, *, writer=None) -> None:
+    """Drops the pages of these users; `writer`, the user who wrote, also gets a new
+    `own_generation`."""
+    stamps = {_user_key(user_id): uuid.uuid4().hex for user_id in user_ids}
+    if writer is not None:
+        stamps[_own_key(writer)] = uuid.uuid4().hex
+    if stamps:
+        cache.set_many(stamps, None)
 
 
 def invalidate_all() -> None:
@@ -93,6 +101,13 @@ def generation(user_id) -> str:
     """A token that changes whenever this user's pages are dropped: for other caches of what
     those pages show (the coach home's funnel and chart) to follow the same writes."""
     return ":".join(_stamps([ALL, _user_key(user_id)]).values())
+
+
+def own_generation(user_id) -> str:
+    """A token that changes whenever this user writes something themselves (and with
+    `invalidate_all`): for figures kept a while whatever others write, but fresh after the
+    reader's own changes (the practice home's)."""
+    return ":".join(_stamps([ALL, _own_key(user_id)]).values())
 
 
 def _pending_messages(request) -> int:
@@ -155,14 +170,12 @@ class PageCacheMiddleware:
         if request.method not in SAFE_METHODS and not (match and match.view_name in NO_PAGE_WRITES):
             user = getattr(request, "user", None)
             narrow = getattr(request, "_page_cache_audience", None)
-            if narrow is not None:
-                invalidate_users(narrow)
-            elif user is None or not user.is_authenticated or user.is_staff:
+            if user is None or not user.is_authenticated or user.is_staff:
                 # Anonymous (an invitation accepted, a reminder link) or the admin: it may
                 # touch any caseload.
                 invalidate_all()
             else:
-                invalidate_users(audience(user))
+                invalidate_users(narrow if narrow is not None else audience(user), writer=user.pk)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):

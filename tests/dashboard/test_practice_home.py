@@ -233,30 +233,71 @@ def test_days_and_weeks_are_the_practices_whatever_the_readers_timezone(client):
     assert figures.weeks[-1].start == datetime(2026, 6, 8).date()
 
 
-def test_the_figures_follow_a_coachs_write_at_once_though_cached(
-    client, practice_of_five, settings
-):
+@pytest.fixture
+def real_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import caches
 
     caches["default"].clear()
-    _practice, coaches, viewer = practice_of_five
-    contact = ContactFactory(client=ClientFactory(coach=coaches[2]))
-    client.force_login(viewer)
-    assert client.get(HOME).context["figures"].total.funnel.reached_out == 0
-    Touch.objects.create(contact=contact, kind=Touch.Kind.OUTREACH, at=NOW)  # no request
-    assert client.get(HOME).context["figures"].total.funnel.reached_out == 0  # cached
+    yield
+    caches["default"].clear()
 
-    client.force_login(coaches[2])
-    client.post(
+
+def log_reply(client, contact):
+    return client.post(
         reverse("clients:contact_log_touch", kwargs={"contact_pk": contact.pk}),
         {"kind": "reply", "channel": "email", "at": "2026-06-10T12:00", "note": ""},
     )
 
+
+def test_others_changes_show_within_the_stated_time(client, practice_of_five, real_cache, settings):
+    settings.PRACTICE_FIGURES_SECONDS = 300
+    _practice, coaches, viewer = practice_of_five
+    contact = ContactFactory(client=ClientFactory(coach=coaches[2]))
     client.force_login(viewer)
-    funnel = client.get(HOME).context["figures"].total.funnel
-    assert (funnel.reached_out, funnel.replied) == (1, 1)
-    caches["default"].clear()
+    first = client.get(HOME)
+    assert first.context["figures"].total.funnel.replied == 0
+    assert "Figures as of 12:00" in first.text  # in the viewer's timezone, UTC
+    assert "other people’s within 5 minutes" in first.text
+
+    client.force_login(coaches[2])
+    assert log_reply(client, contact).status_code == 302
+
+    client.force_login(viewer)
+    kept = client.get(HOME).context["figures"]
+    assert kept.total.funnel.replied == 0
+    assert kept.counted_at == NOW
+    with time_machine.travel(NOW + timedelta(seconds=301), tick=False):
+        counted = client.get(HOME).context["figures"]
+    assert counted.total.funnel.replied == 1
+    assert counted.counted_at == NOW + timedelta(seconds=301)
+
+
+def test_the_readers_own_change_shows_at_once(client, practice_of_five, real_cache):
+    _practice, coaches, _viewer = practice_of_five
+    admin = coaches[0]
+    contact = ContactFactory(client=ClientFactory(coach=coaches[2]))
+    client.force_login(admin)
+    assert client.get(HOME).context["figures"].total.funnel.replied == 0
+
+    assert log_reply(client, contact).status_code == 302
+
+    assert client.get(HOME).context["figures"].total.funnel.replied == 1
+
+
+def test_with_no_time_set_the_figures_are_counted_on_every_view(
+    client, practice_of_five, real_cache, settings
+):
+    settings.PRACTICE_FIGURES_SECONDS = 0
+    _practice, coaches, viewer = practice_of_five
+    contact = ContactFactory(client=ClientFactory(coach=coaches[2]))
+    client.force_login(viewer)
+    page = client.get(HOME)
+    assert page.context["figures"].total.funnel.replied == 0
+    assert "other people’s" not in page.text
+    Touch.objects.create(contact=contact, kind=Touch.Kind.REPLY, at=NOW)  # no request at all
+
+    assert client.get(HOME).context["figures"].total.funnel.replied == 1
 
 
 def test_the_page_has_no_inline_script_or_style(client, practice_of_five):
