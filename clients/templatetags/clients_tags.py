@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -20,6 +21,18 @@ STAGE_CLASSES = {
 def stage_class(stage: str) -> str:
     """Bootstrap badge classes for a contact stage (the label is always shown as text too)."""
     return STAGE_CLASSES.get(stage, "text-bg-secondary")
+
+
+@register.filter
+def stage_badge(contact) -> str:
+    """`{{ contact|stage_badge }}`: the contact's stage as a badge, its label in words.
+
+    A filter rather than an included partial: the contact list prints one per row, and an
+    include costs each row a template render of its own.
+    """
+    return format_html(
+        '<span class="badge {}">{}</span>', stage_class(contact.stage), contact.get_stage_display()
+    )
 
 
 @register.filter

@@ -8,6 +8,8 @@ import re
 from datetime import date, datetime
 
 from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -23,6 +25,21 @@ def datetime_attr(value: datetime | date | None) -> str:
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     return value.isoformat()
+
+
+@register.filter(expects_localtime=True)
+def time_element(value: datetime | date | None, display_format: str) -> str:
+    """`{{ at|time_element:"j M Y" }}`: `<time datetime="…">29 Nov 2026</time>`, shown in the
+    `date` filter's format, machine-readable as `datetime_attr` writes it.
+
+    One filter for what lists print on every row: the value is resolved and converted to the
+    current timezone once rather than once for each of the two filters.
+    """
+    if value in (None, ""):
+        return ""
+    return format_html(
+        '<time datetime="{}">{}</time>', datetime_attr(value), date_format(value, display_format)
+    )
 
 
 @register.filter

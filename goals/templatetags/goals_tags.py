@@ -8,11 +8,12 @@ dashboard, which sit above goals, call the selectors themselves.
 """
 
 from django import template
+from django.utils.html import format_html
 
 from clients.access import may_change_action_item
 
 from .. import selectors
-from ..progress import caseload_on_track
+from ..progress import Pace, caseload_on_track
 
 register = template.Library()
 
@@ -44,6 +45,23 @@ def action_items_about(obj, client) -> list:
 @register.filter
 def pace_of(paces: dict, client_pk):
     return paces.get(client_pk)
+
+
+# What pace_badge prints for each pace: a badge whose words say it, colour aside.
+PACE_BADGES = {
+    Pace.ON_TRACK: format_html(
+        '<span class="badge text-bg-success">{}</span>', Pace.ON_TRACK.label
+    ),
+    Pace.BEHIND: format_html('<span class="badge text-bg-warning">{}</span>', Pace.BEHIND.label),
+}
+NO_PACE = format_html('<span class="text-body-secondary">{}</span>', Pace.NO_TARGETS.label)
+
+
+@register.filter
+def pace_badge(pace) -> str:
+    """`{{ week.pace|pace_badge }}`: the pace of a week (goals.progress.Pace) as a badge. A
+    filter rather than an included partial, since the caseload prints one per row."""
+    return PACE_BADGES.get(pace, NO_PACE)
 
 
 @register.filter
