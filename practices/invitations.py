@@ -210,8 +210,10 @@ def practice_invitation_accept(
         raise ValidationError(ACCOUNT_EXISTS_MESSAGE, code="account_exists") from error
     except ValidationError as error:
         # The other login committed between the check above and create_user's full_clean,
-        # whose uniqueness check then sees it first.
-        if "email" in getattr(error, "error_dict", {}):
+        # whose uniqueness checks then see it first: the email field's, or the case-blind
+        # constraint's (user_email_ci_unique), reported as a non-field error. Either way the
+        # address is taken now, as that constraint reads it.
+        if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(ACCOUNT_EXISTS_MESSAGE, code="account_exists") from error
         raise
     membership = Membership(practice=invitation.practice, user=user, role=invitation.role)

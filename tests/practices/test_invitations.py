@@ -564,13 +564,18 @@ def test_a_coach_or_viewer_of_the_practice_gets_404_and_the_invitation_stays(
 
 
 @pytest.mark.django_db
-def test_a_login_made_between_the_check_and_the_insert_is_the_same_clear_refusal(monkeypatch):
+# The same address, and one that differs in case only: the email field's uniqueness check
+# catches the first, the case-blind constraint (a non-field error) the second.
+@pytest.mark.parametrize("other_login", ["y@ex.com", "Y@ex.com"])
+def test_a_login_made_between_the_check_and_the_insert_is_the_same_clear_refusal(
+    monkeypatch, other_login
+):
     """The race of the test above, made certain: the other practice's login commits after the
     existing-login check and before create_user validates the address."""
     found = invitation_from_token(
         invitation_token(PracticeInvitationFactory(practice=PracticeFactory(), email="y@ex.com"))
     )
-    ClientUserFactory(email="y@ex.com")
+    ClientUserFactory(email=other_login)
     monkeypatch.setattr(invitations, "existing_login", lambda email: None)
 
     with pytest.raises(ValidationError) as refused:
