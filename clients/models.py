@@ -301,6 +301,12 @@ class Contact(models.Model):
                 condition=Q(stage="reached_out"),
                 name="contact_reached_out_idx",
             ),
+            # A caseload's contacts by client, with when each was identified: the funnel
+            # (dashboard.insights.funnel) counts them, and joins its touches to them, from the
+            # index alone.
+            models.Index(
+                fields=["client", "created_at"], include=["id"], name="contact_client_created_idx"
+            ),
         ]
 
     def __str__(self):
@@ -402,6 +408,10 @@ class Touch(models.Model):
                 condition=Q(kind="outreach"),
                 name="touch_outreach_idx",
             ),
+            # The touches of a period, with their contact and kind: the funnel and the weekly
+            # chart (dashboard.insights) read a caseload's from the index alone, joined to its
+            # contacts (contact_client_created_idx).
+            models.Index(fields=["at"], include=["contact", "kind"], name="touch_at_idx"),
         ]
         constraints = [
             # One email logs one touch per contact, however often it arrives or is resolved.
