@@ -399,7 +399,10 @@ class Touch(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["contact", "-at"]),
-            models.Index(fields=["kind", "at"]),
+            # The touches of some kinds in a period, with their contact: the funnel and the
+            # weekly chart (dashboard.insights) read a caseload's from this index and
+            # contact_client_created_idx alone.
+            models.Index(fields=["kind", "at"], include=["contact"], name="touch_kind_at_idx"),
             # Each contact's latest outreach (TouchQuerySet.latest_outreach_per_contact, under
             # waiting_for_reply): the contact's outreach in a range of time and the "no newer
             # outreach" test, read from the index alone.
@@ -408,10 +411,6 @@ class Touch(models.Model):
                 condition=Q(kind="outreach"),
                 name="touch_outreach_idx",
             ),
-            # The touches of a period, with their contact and kind: the funnel and the weekly
-            # chart (dashboard.insights) read a caseload's from the index alone, joined to its
-            # contacts (contact_client_created_idx).
-            models.Index(fields=["at"], include=["contact", "kind"], name="touch_at_idx"),
         ]
         constraints = [
             # One email logs one touch per contact, however often it arrives or is resolved.
