@@ -301,6 +301,12 @@ class Contact(models.Model):
                 condition=Q(stage="reached_out"),
                 name="contact_reached_out_idx",
             ),
+            # A caseload's contacts by client, with when each was identified: the funnel
+            # (dashboard.insights.funnel) counts them, and joins its touches to them, from the
+            # index alone.
+            models.Index(
+                fields=["client", "created_at"], include=["id"], name="contact_client_created_idx"
+            ),
         ]
 
     def __str__(self):
@@ -393,7 +399,10 @@ class Touch(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["contact", "-at"]),
-            models.Index(fields=["kind", "at"]),
+            # The touches of some kinds in a period, with their contact: the funnel and the
+            # weekly chart (dashboard.insights) read a caseload's from this index and
+            # contact_client_created_idx alone.
+            models.Index(fields=["kind", "at"], include=["contact"], name="touch_kind_at_idx"),
             # Each contact's latest outreach (TouchQuerySet.latest_outreach_per_contact, under
             # waiting_for_reply): the contact's outreach in a range of time and the "no newer
             # outreach" test, read from the index alone.

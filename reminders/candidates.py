@@ -189,14 +189,16 @@ def silent_outreach(now: datetime) -> QuerySet:
 def past_follow_up_step(outreach_at: datetime, timezone_name: str, now: datetime) -> int | None:
     """The last 3B7 step whose moment has come by `now` (7, then 3), or None."""
     for step in reversed(rules.FOLLOW_UP_STEPS):
-        if (
-            now
-            >= rules.follow_up_due(
-                outreach_at=outreach_at, step=step, timezone_name=timezone_name
-            ).at
-        ):
+        if _is_past(step, outreach_at, timezone_name, now):
             return step
     return None
+
+
+def _is_past(step: int, outreach_at: datetime, timezone_name: str, now: datetime) -> bool:
+    return (
+        now
+        >= rules.follow_up_due(outreach_at=outreach_at, step=step, timezone_name=timezone_name).at
+    )
 
 
 @dataclass(frozen=True)
@@ -277,12 +279,15 @@ def _in_bands(now: datetime, bands) -> Q:
 
 
 def _maybe_past(band: str, sent: datetime, timezone_name: str, now: datetime) -> int | None:
-    """The step an outreach of a "maybe" band is past, decided by the rule: one in MAYBE_7 is
-    past 3 business days whatever it says of 7; one in MAYBE_3 may be past neither."""
-    step = past_follow_up_step(sent, timezone_name, now)
+    """The step an outreach of a "maybe" band is past, decided by the rule, which each band asks
+    one question (the home decides ~150 of them): one in MAYBE_7 is older than SURELY_PAST_3, so
+    past 3 business days, and only 7 is in doubt; one in MAYBE_3 is younger than NEVER_PAST_7, so
+    not past 7, and may be past neither."""
     if band == MAYBE_7:
-        return step if step == rules.POLITE_FOLLOW_UP_STEP else rules.TRY_SOMEONE_ELSE_STEP
-    return rules.TRY_SOMEONE_ELSE_STEP if step else None
+        past_7 = _is_past(rules.POLITE_FOLLOW_UP_STEP, sent, timezone_name, now)
+        return rules.POLITE_FOLLOW_UP_STEP if past_7 else rules.TRY_SOMEONE_ELSE_STEP
+    past_3 = _is_past(rules.TRY_SOMEONE_ELSE_STEP, sent, timezone_name, now)
+    return rules.TRY_SOMEONE_ELSE_STEP if past_3 else None
 
 
 @dataclass(frozen=True)

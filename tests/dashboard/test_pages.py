@@ -45,8 +45,9 @@ def build_caseload(coach, n_clients, per_client):
 
 # The coach home's attention list reads overdue action items in one query. The client home
 # shows this week's targets (their rows, then one count per kind with a target) and the open
-# action items among the next steps (one).
-COACH_HOME_QUERIES = 16 + 1
+# action items among the next steps (one). The coach home's summary reads the caseload's client
+# ids before its funnel and its weekly chart (one each: dashboard.insights._ids_of).
+COACH_HOME_QUERIES = 16 + 1 + 2
 CLIENT_HOME_QUERIES = 15 + 4 + 1 + 1  # + the logging address panel
 
 

@@ -204,11 +204,12 @@ def build_practice(coach_histories, now) -> list:
     for coach, (_zone, generated) in zip(coaches, coach_histories, strict=True):
         for n, spec in enumerate(generated):
             client = build_client(coach, spec["history"], now)
-            for minutes_ago in spec["failed"]:
+            for i, minutes_ago in enumerate(spec["failed"]):
                 due = now - timedelta(minutes=minutes_ago)
                 Reminder.objects.create(
                     kind=Reminder.Kind.PREP,
-                    key=f"test:failed:{client.pk}:{minutes_ago}:{n}",
+                    # Two failures may be as old as each other: the key counts them apart.
+                    key=f"test:failed:{client.pk}:{n}:{i}",
                     client=client,
                     recipient_email=client.email,
                     due_at=due,

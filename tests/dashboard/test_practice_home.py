@@ -416,9 +416,9 @@ def test_a_coach_name_cannot_run_as_a_spreadsheet_formula(client):
 
 # Session and user; the coaches; one query per figure grouped by coach: active clients, the
 # funnel (5), needs attention (7: the stalled outreach rule takes two); the practice's line from
-# the coach pages' own selectors: active clients, funnel (5), weekly activity (2). A loop over
-# the coach home's queries would cost 17 per coach.
-PRACTICE_HOME_QUERIES = 24
+# the coach pages' own selectors: active clients, funnel (5 + the clients' ids), weekly activity
+# (2 + the clients' ids). A loop over the coach home's queries would cost 19 per coach.
+PRACTICE_HOME_QUERIES = 26
 
 
 @pytest.mark.parametrize(("n_clients", "contacts_each"), [(3, 4), (12, 40)])
