@@ -22,7 +22,7 @@ class NextSteps:
     next_interview: Interview | None
     thank_yous: list  # (interview, deadline, overdue)
     follow_ups: list  # attention Items for this client's quiet outreach
-    not_reached: list  # contacts still to reach out to
+    not_reached: list  # (pk, name) rows of the first contacts still to reach out to
     n_not_reached: int
     # Open action items (goals.selectors.ActionItemRow), overdue ones first, at most
     # ACTIONS_LISTED; `more_actions` when there are others.
@@ -40,7 +40,10 @@ class NextSteps:
         )
 
 
-def next_steps(client, now: datetime | None = None) -> NextSteps:
+def next_steps(client, now: datetime | None = None, *, stage_counts=None) -> NextSteps:
+    """`stage_counts`: clients.selectors.stage_counts(client), when the caller has read it for
+    its own page (the client home shows them); the contacts not reached yet are its IDENTIFIED,
+    so they are not counted again."""
     now = now or timezone.now()
     interviews = client.interviews.select_related("contact", "contact__company")
     upcoming = (
@@ -58,7 +61,7 @@ def next_steps(client, now: datetime | None = None) -> NextSteps:
         for interview in awaiting
     ]
     caseload = type(client).objects.filter(pk=client.pk)
-    identified = client.contacts.filter(stage=Contact.Stage.IDENTIFIED).select_related("company")
+    identified = client.contacts.filter(stage=Contact.Stage.IDENTIFIED)
     actions = goal_selectors.rows(
         goal_selectors.open_items(client)[: ACTIONS_LISTED + 1],
         goal_selectors.client_today(client, now),
@@ -67,8 +70,13 @@ def next_steps(client, now: datetime | None = None) -> NextSteps:
         next_interview=upcoming,
         thank_yous=thank_yous,
         follow_ups=stalled_items(candidates.stalled_outreach(caseload, now)),
-        not_reached=list(identified.order_by("created_at")[:5]),
-        n_not_reached=identified.count(),
+        # The home links each by name: (pk, name) rows, not instances with their company.
+        not_reached=list(
+            identified.order_by("created_at").values_list("pk", "name", named=True)[:5]
+        ),
+        n_not_reached=(
+            identified.count() if stage_counts is None else stage_counts[Contact.Stage.IDENTIFIED]
+        ),
         actions=actions[:ACTIONS_LISTED],
         more_actions=len(actions) > ACTIONS_LISTED,
     )

@@ -203,14 +203,15 @@ def client_insights(request, client_pk):
 def client_home(request):
     client = client_profile_for(request.user)
     clients = Client.objects.filter(pk=client.pk)
+    counts = client_selectors.stage_counts(client)
     return render(
         request,
         "dashboard/client_home.html",
         {
             "client": client,
-            "steps": next_steps(client),
+            "steps": next_steps(client, stage_counts=counts),
             "week": goal_selectors.this_week(client),
-            "counts": client_selectors.stage_counts(client),
+            "counts": counts,
             "stages": client_selectors.FUNNEL_STAGES,
             "funnel": cached_summary(
                 "client-funnel", request.user, lambda: funnel(clients, Period.last_days(90))

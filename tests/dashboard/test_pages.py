@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Contact, Touch
+from clients.selectors import stage_counts
+from dashboard.next_steps import next_steps
 from goals.models import WeeklyTarget
 from interviews.models import Debrief, Interview
 from tests.factories import (
@@ -45,10 +47,11 @@ def build_caseload(coach, n_clients, per_client):
 
 # The coach home's attention list reads overdue action items in one query. The client home
 # shows this week's targets (their rows, then one count per kind with a target) and the open
-# action items among the next steps (one). The coach home's summary reads the caseload's client
+# action items among the next steps (one); its contacts not reached yet are counted by the
+# stage counts it shows anyway (14, was 15). The coach home's summary reads the caseload's client
 # ids before its funnel and its weekly chart (one each: dashboard.insights._ids_of).
 COACH_HOME_QUERIES = 16 + 1 + 2
-CLIENT_HOME_QUERIES = 15 + 4 + 1 + 1  # + the logging address panel
+CLIENT_HOME_QUERIES = 14 + 4 + 1 + 1  # + the logging address panel
 
 
 @pytest.mark.parametrize(("n_clients", "per_client"), [(2, 3), (8, 9)])
@@ -119,6 +122,21 @@ def test_the_client_home_shows_the_next_interview_thank_yous_follow_ups_and_new_
     assert [interview for interview, _deadline, _late in steps.thank_yous] == [done]
     assert "Wendy Wait" in response.text
     assert "Nina New" in response.text
+
+
+def test_next_steps_count_the_same_contacts_not_reached_with_or_without_the_stage_counts(coach):
+    portal = PortalClientFactory(coach=coach)
+    ContactFactory.create_batch(7, client=portal, stage=Contact.Stage.IDENTIFIED)
+    ContactFactory(client=portal, stage=Contact.Stage.REACHED_OUT)
+
+    counted = next_steps(portal)
+    from_stages = next_steps(portal, stage_counts=stage_counts(portal))
+
+    assert counted.n_not_reached == from_stages.n_not_reached == 7
+    assert [row.name for row in counted.not_reached] == [
+        row.name for row in from_stages.not_reached
+    ]
+    assert len(counted.not_reached) == 5
 
 
 def test_the_contacts_export_is_a_csv_without_private_notes_for_the_client(client, coach):

@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import strip_tags
 
@@ -466,3 +468,31 @@ def test_the_action_items_page_costs_the_same_queries_whatever_the_number_of_ite
     assert len(response.context["open_rows"]) == n
     with django_assert_max_num_queries(ACTION_ITEMS_PAGE_QUERIES):
         assert portal.get(page).status_code == 200
+
+
+def test_each_action_item_names_what_it_is_about_without_a_query_of_its_own(coach_client, priya):
+    page = url("goals:action_items", client_pk=priya.pk)
+
+    def add_items(name):
+        contact = ContactFactory(client=priya, name=f"{name} Contact")
+        company = CompanyFactory(client=priya, name=f"{name} Corp")
+        interviewee = ContactFactory(client=priya, name=f"{name} Interviewee")
+        interview = InterviewFactory(client=priya, contact=interviewee)
+        for about in ({"contact": contact}, {"company": company}, {"interview": interview}):
+            ActionItemFactory(client=priya, **about)
+            ActionItemFactory(client=priya, done_at=NOW, **about)
+
+    def render():
+        with CaptureQueriesContext(connection) as queries:
+            html = coach_client.get(page).text
+        return html, len(queries)
+
+    add_items("Ada")
+    html, queries_for_one_of_each = render()
+    add_items("Bo")
+    html_for_two, queries_for_two_of_each = render()
+
+    assert queries_for_two_of_each == queries_for_one_of_each
+    assert html.count("Ada Contact") == html.count("Ada Corp") == 2  # open and done
+    assert html.count("the interview with Ada Interviewee") == 2
+    assert html_for_two.count("the interview with Bo Interviewee") == 2
