@@ -2,12 +2,13 @@
 and SQL queries, with the page cache off. Optionally a profile of one page.
 
     .venv/bin/python bench/render.py [--repeat 30] [--pages home,prep] [--profile "Prep page"]
-        [--output table.md]
+        [--summary-caches] [--output table.md]
 
 Each page is requested through Django's test client in this process, logged in as the user a
-real visit would come from, with PAGE_CACHE_SECONDS=0 so every request renders. The first
-request warms what a running server has warm (templates, content types, the cached user); the
-next --repeat requests are timed. "Server ms" is the median of those, from the request entering
+real visit would come from, with PAGE_CACHE_SECONDS=0 so every request renders, and the coach
+and practice homes' figure caches off too unless --summary-caches. The first request warms what
+a running server has warm (templates, content types, the cached user); the next --repeat
+requests are timed. "Server ms" is the median of those, from the request entering
 the middleware to the response leaving it: what gunicorn adds on top is the same for every page
 (bench/pages.py measures it as the empty view). Nothing here writes app data except the
 sessions of the logins.
@@ -19,6 +20,7 @@ if missing).
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import statistics
 import sys
@@ -64,6 +66,12 @@ def parse_args():
     parser.add_argument("--profile", default="", help="the name of one page to profile")
     parser.add_argument("--profile-lines", type=int, default=45)
     parser.add_argument("--output", type=Path, help="also write the markdown table here")
+    parser.add_argument(
+        "--summary-caches",
+        action="store_true",
+        help="keep the homes' figure caches (HOME_SUMMARY_SECONDS, PRACTICE_FIGURES_SECONDS) "
+        "as configured; by default they are off, so every figure is counted on every request",
+    )
     # pages.setup_django reads these.
     parser.set_defaults(page_cache_seconds=0)
     return parser.parse_args()
@@ -111,7 +119,7 @@ def main_pages() -> list[Page]:
         Page("Contact page (portal)", f"/contacts/{own_contact.pk}/", CLIENT_EMAIL),
         Page("Contact list (portal)", f"/clients/{own.pk}/contacts/", CLIENT_EMAIL),
         Page("Practice home (admin)", "/practice/", ADMIN_EMAIL),
-        Page("Caseload, everyone's (admin)", "/clients/?whose=all", ADMIN_EMAIL),
+        Page("Caseload, everyone's (admin)", "/clients/?coach=all", ADMIN_EMAIL),
     ]
 
 
@@ -163,10 +171,15 @@ def profile(page: Page, lines: int) -> str:
     return out.getvalue()
 
 
-def table(pages: list[Page], repeat: int) -> str:
+def table(pages: list[Page], repeat: int, summary_caches: bool) -> str:
+    caches = (
+        "the homes' figure caches on"
+        if summary_caches
+        else "no cache at all (the homes' figures counted on every request)"
+    )
     lines = [
-        f"Rendered alone (page cache off), median of {repeat} requests in one process; "
-        "SQL time is that of one request as Django measures it.",
+        f"Rendered alone with the page cache off and {caches}, median of {repeat} requests in "
+        "one process; SQL time is that of one request as Django measures it.",
         "",
         "| Page | Path | Server ms (median) | p90 ms | Queries | SQL ms |",
         "|---|---|---:|---:|---:|---:|",
@@ -188,6 +201,8 @@ def table(pages: list[Page], repeat: int) -> str:
 def main():
     args = parse_args()
     ensure_database(args.database_url)
+    if not args.summary_caches:
+        os.environ["HOME_SUMMARY_SECONDS"] = os.environ["PRACTICE_FIGURES_SECONDS"] = "0"
     setup_django(args)
     ensure_scale_data()
     pages = main_pages()
@@ -203,7 +218,7 @@ def main():
     for page in pages:
         measure(page, args.repeat)
         print(f"  {page.name}: {page.median_ms:.1f} ms, {page.queries} queries", flush=True)
-    report = table(pages, args.repeat)
+    report = table(pages, args.repeat, args.summary_caches)
     print()
     print(report)
     if args.output:
