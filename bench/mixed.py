@@ -56,12 +56,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.pages import (  # noqa: E402
-    DEFAULT_DATABASE_URL,
     Page,
+    add_server_arguments,
     ensure_database,
     ensure_scale_data,
     ensure_wrk,
     log_in,
+    publish,
     request,
     run_wrk,
     setup_django,
@@ -398,22 +399,7 @@ def composition(plans: list[tuple[Session, list[Request]]]) -> dict[str, int]:
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument(
-        "--redis-url",
-        default=DEFAULT_REDIS_URL,
-        help="the cache (sessions, users, pages), as in production; '' for per-process memory",
-    )
-    parser.add_argument(
-        "--page-cache-seconds",
-        type=int,
-        default=60,
-        help="PAGE_CACHE_SECONDS for the server; 0 renders every request",
-    )
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=2)
+    add_server_arguments(parser, port=DEFAULT_PORT, redis_url=DEFAULT_REDIS_URL)
     parser.add_argument("--duration", type=int, default=30, help="seconds per measured run")
     parser.add_argument("--warmup", type=int, default=5, help="seconds before each, not counted")
     parser.add_argument("--per-user", type=int, default=3000, help="requests built per user")
@@ -702,11 +688,7 @@ def main():
             put_back = originals.put_back()
             print(f"Put back {put_back} checklists and action items the load left changed.")
 
-    report = table(runs, args, load_before, counts)
-    print()
-    print(report)
-    if args.output:
-        args.output.write_text(report + "\n")
+    publish(table(runs, args, load_before, counts), args.output)
 
 
 if __name__ == "__main__":

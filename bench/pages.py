@@ -75,12 +75,12 @@ class Page:
     slowest_sql_ms: float = 0.0
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_server_arguments(parser, *, port: int, redis_url: str = DEFAULT_REDIS_URL) -> None:
+    """The options of the database, the gunicorn server and wrk, shared with bench/mixed.py."""
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument(
         "--redis-url",
-        default=DEFAULT_REDIS_URL,
+        default=redis_url,
         help="the cache (sessions, users, pages), as in production; '' for per-process memory",
     )
     parser.add_argument(
@@ -89,10 +89,23 @@ def parse_args():
         default=60,
         help="PAGE_CACHE_SECONDS for the server; 0 renders every request",
     )
-    parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--port", type=int, default=port)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
+
+
+def publish(report: str, output: Path | None) -> None:
+    """Prints the markdown report, and writes it to `output` too when given."""
+    print()
+    print(report)
+    if output:
+        output.write_text(report + "\n")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_server_arguments(parser, port=8123)
     parser.add_argument("--duration", type=int, default=15, help="seconds per page")
     parser.add_argument("--warmup", type=int, default=3, help="seconds per page, not counted")
     parser.add_argument(

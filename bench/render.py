@@ -36,6 +36,7 @@ from pages import (  # noqa: E402  (bench/ is not a package)
     HOST,
     ensure_database,
     ensure_scale_data,
+    publish,
     setup_django,
 )
 
@@ -218,11 +219,7 @@ def main():
     for page in pages:
         measure(page, args.repeat)
         print(f"  {page.name}: {page.median_ms:.1f} ms, {page.queries} queries", flush=True)
-    report = table(pages, args.repeat, args.summary_caches)
-    print()
-    print(report)
-    if args.output:
-        args.output.write_text(report + "\n")
+    publish(table(pages, args.repeat, args.summary_caches), args.output)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,24 @@ from tests.factories import (
 
 
 @pytest.fixture
+def locmem_cache(settings):
+    """A real cache in this process, empty (the test settings use a dummy one)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
+def page_cache(locmem_cache, settings):
+    """The page cache on, as in production (the test settings turn it off)."""
+    settings.PAGE_CACHE_SECONDS = 60
+    return locmem_cache
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

@@ -44,17 +44,6 @@ def test_other_writes_and_unknown_records_are_not_narrowed(world):
     assert client_written("clients:contact_log_touch", {"contact_pk": 10**9}) is None
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.PAGE_CACHE_SECONDS = 60
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def cached_home(browser, user):
     """Signs `user` in and caches their home page; returns the URL."""
     browser.force_login(user, backend=CACHED_BACKEND)

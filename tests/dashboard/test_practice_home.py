@@ -233,16 +233,6 @@ def test_days_and_weeks_are_the_practices_whatever_the_readers_timezone(client):
     assert figures.weeks[-1].start == datetime(2026, 6, 8).date()
 
 
-@pytest.fixture
-def real_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    from django.core.cache import caches
-
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
-
-
 def log_reply(client, contact):
     return client.post(
         reverse("clients:contact_log_touch", kwargs={"contact_pk": contact.pk}),
@@ -250,7 +240,9 @@ def log_reply(client, contact):
     )
 
 
-def test_others_changes_show_within_the_stated_time(client, practice_of_five, real_cache, settings):
+def test_others_changes_show_within_the_stated_time(
+    client, practice_of_five, locmem_cache, settings
+):
     settings.PRACTICE_FIGURES_SECONDS = 300
     _practice, coaches, viewer = practice_of_five
     contact = ContactFactory(client=ClientFactory(coach=coaches[2]))
@@ -273,7 +265,7 @@ def test_others_changes_show_within_the_stated_time(client, practice_of_five, re
     assert counted.counted_at == NOW + timedelta(seconds=301)
 
 
-def test_the_readers_own_change_shows_at_once(client, practice_of_five, real_cache):
+def test_the_readers_own_change_shows_at_once(client, practice_of_five, locmem_cache):
     _practice, coaches, _viewer = practice_of_five
     admin = coaches[0]
     contact = ContactFactory(client=ClientFactory(coach=coaches[2]))
@@ -286,7 +278,7 @@ def test_the_readers_own_change_shows_at_once(client, practice_of_five, real_cac
 
 
 def test_with_no_time_set_the_figures_are_counted_on_every_view(
-    client, practice_of_five, real_cache, settings
+    client, practice_of_five, locmem_cache, settings
 ):
     settings.PRACTICE_FIGURES_SECONDS = 0
     _practice, coaches, viewer = practice_of_five

@@ -15,14 +15,8 @@ CACHED_BACKEND = "accounts.backends.CachedModelBackend"
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.PAGE_CACHE_SECONDS = 60
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+def _page_cache_on(page_cache):
+    return page_cache
 
 
 def warm(browser, url):
