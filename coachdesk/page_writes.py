@@ -63,8 +63,9 @@ def client_written(view_name: str, kwargs: dict) -> int | None:
     kwarg, model = entry
     if model is Client:
         return kwargs[kwarg]
-    path = "client_id" if model is not InterviewQuestion else "interview__client_id"
-    return model.objects.filter(pk=kwargs[kwarg]).values_list(path, flat=True).first()
+    # The model's own lookup to its client, the one visible_to scopes by.
+    rows = model.objects.filter(pk=kwargs[kwarg])
+    return rows.values_list(f"{rows.client_path}_id", flat=True).first()
 
 
 def users_a_write_may_change(request, view_name: str, kwargs: dict) -> list[int] | None:

@@ -249,6 +249,10 @@ class Interview(models.Model):
         return self.status == self.Status.SCHEDULED
 
 
+class InterviewQuestionQuerySet(VisibleToQuerySet):
+    client_path = "interview__client"
+
+
 class InterviewQuestion(models.Model):
     """A question chosen for one interview, in order: from a bank, or the client's own."""
 
@@ -261,6 +265,8 @@ class InterviewQuestion(models.Model):
     text = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
     added_by_client = models.BooleanField(default=False)
+
+    objects = InterviewQuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
