@@ -262,7 +262,13 @@ def _portal_client(user) -> Client | None:
     the view (client_profile_for) and the portal's navigation (`user.client_profile`) share it."""
     relation = Client.user.field.remote_field  # the reverse one-to-one, user.client_profile
     if not relation.is_cached(user):
-        client = Client.objects.select_related("coach").filter(user=user).first()
+        # get() rather than first(): every portal request, cached pages included, pays this
+        # query, and get() leaves out the ORDER BY that first() compiles (about 1 ms a request
+        # on the benchmark machine, bench/README.md). `user` is unique: at most one row.
+        try:
+            client = Client.objects.select_related("coach").get(user=user)
+        except Client.DoesNotExist:
+            client = None
         relation.set_cached_value(user, client)
     return relation.get_cached_value(user)
 

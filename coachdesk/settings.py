@@ -189,6 +189,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clients.context_processors.practice_roles",
             ],
+            # `{% url %}` that remembers the paths it reversed, in every template (its module
+            # says why and when it forgets them).
+            "builtins": ["coachdesk.templatetags.remembered_urls"],
         },
     },
 ]
