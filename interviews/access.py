@@ -11,9 +11,10 @@ from .models import Interview, InterviewQuestion, Question, QuestionBank
 
 
 def get_interview(user, pk) -> Interview:
+    """The interview with its client, contact and debrief (the prep page shows all four)."""
     return get_object_or_404(
         Interview.objects.visible_to(user).select_related(
-            "client", "client__coach", "contact", "contact__company"
+            "client", "client__coach", "contact", "contact__company", "debrief"
         ),
         pk=pk,
     )

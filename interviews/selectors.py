@@ -28,5 +28,15 @@ def prep_page_context(interview: Interview) -> dict:
     return {
         "chosen_questions": list(interview.chosen_questions.all()),
         "referrals": list(interview.referrals.select_related("contact", "contact__company")),
-        "debrief": Debrief.objects.filter(interview=interview).first(),
+        "debrief": _debrief_read_with(interview),
     }
+
+
+def _debrief_read_with(interview: Interview) -> Debrief | None:
+    """The debrief access.get_interview read with the interview (a query only for an interview
+    loaded otherwise). Pages only: a service that writes the debrief reads it afresh
+    (debriefs.debrief_of)."""
+    try:
+        return interview.debrief
+    except Debrief.DoesNotExist:
+        return None
