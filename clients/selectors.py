@@ -123,10 +123,12 @@ def companies_for_list(client: Client, *, sort: str = "lamp") -> QuerySet[Compan
     ).order_by(*COMPANY_SORTS.get(sort, COMPANY_SORTS["lamp"]))
 
 
-def recent_touches(*, clients: QuerySet[Client], limit: int = 10) -> QuerySet[Touch]:
+def recent_touches(client: Client, *, limit: int = 10) -> QuerySet[Touch]:
+    """The client's latest touches, newest first, with what the touch list shows of each contact
+    (its name and company)."""
     return (
-        Touch.objects.filter(contact__client__in=clients)
-        .select_related("contact", "contact__client", "contact__company")
+        Touch.objects.filter(contact__client=client)
+        .select_related("contact", "contact__company")
         .order_by("-at", "-pk")[:limit]
     )
 

@@ -94,9 +94,7 @@ def client_detail(request, client_pk):
             "counts": selectors.stage_counts(client),
             "stages": selectors.FUNNEL_STAGES,
             "top_companies": selectors.companies_for_list(client)[:5],
-            "recent_touches": selectors.recent_touches(
-                clients=Client.objects.filter(pk=client.pk), limit=8
-            ),
+            "recent_touches": selectors.recent_touches(client, limit=8),
             "invitation": invitation_latest(client=client),
             "client_coaches": client_coaches_for(request.user, client),
         },

@@ -114,7 +114,7 @@ def test_touch_items_read_as_the_template_wrote_them(sao_paulo):
             note="" if i % 3 else "First line <b>\n\nThird & last",
             email_message_id=f"<m{i}@example.org>" if i % 2 else "",
         )
-    touches = selectors.recent_touches(clients=[client], limit=50)
+    touches = selectors.recent_touches(client, limit=50)
 
     items = render("{% touch_items touches %}", touches=touches)
 
