@@ -91,7 +91,9 @@ def interleaved(plans, limit: int) -> list:
 def kind_of(session, request) -> str:
     """The request's kind as the table shows it: a portal client's pages apart from a coach's."""
     portal = session.role == "client" and not request.is_save
-    return f"{request.kind} (portal)" if portal else request.kind
+    if portal and not request.kind.endswith("(portal)"):  # the portal home says it already
+        return f"{request.kind} (portal)"
+    return request.kind
 
 
 def main():

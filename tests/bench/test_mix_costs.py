@@ -22,3 +22,5 @@ def test_a_portal_clients_pages_are_told_apart_but_not_their_saves():
     assert kind_of(client, page) == "Prep page (portal)"
     assert kind_of(coach, page) == "Prep page"
     assert kind_of(client, save) == "Checklist save"
+    home = Request("Client home (portal)", "GET", "/portal/")
+    assert kind_of(client, home) == "Client home (portal)"
