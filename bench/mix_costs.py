@@ -62,9 +62,7 @@ def browsers_and_sessions():
 
     from accounts.models import User
 
-    roles = [(email, "coach") for email in mixed.COACH_EMAILS]
-    roles += [(mixed.ADMIN_EMAIL, "admin"), (mixed.VIEWER_EMAIL, "viewer")]
-    roles += [(email, "client") for email in mixed.CLIENT_EMAILS]
+    roles = mixed.everyone()
     users = {user.email: user for user in User.objects.filter(email__in=[e for e, _ in roles])}
     browsers, sessions = {}, []
     for email, role in roles:

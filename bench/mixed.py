@@ -414,11 +414,15 @@ def parse_args():
     return args
 
 
-def log_in_everyone(port: int) -> list[Session]:
+def everyone() -> list[tuple[str, str]]:
+    """(email, role) of every user of the mix."""
     roles = [(email, "coach") for email in COACH_EMAILS]
     roles += [(ADMIN_EMAIL, "admin"), (VIEWER_EMAIL, "viewer")]
-    roles += [(email, "client") for email in CLIENT_EMAILS]
-    return [Session(email, role, log_in(port, email)) for email, role in roles]
+    return roles + [(email, "client") for email in CLIENT_EMAILS]
+
+
+def log_in_everyone(port: int) -> list[Session]:
+    return [Session(email, role, log_in(port, email)) for email, role in everyone()]
 
 
 def load_clients(sessions: list[Session]) -> None:
