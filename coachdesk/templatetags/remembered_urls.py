@@ -2,12 +2,13 @@
 that takes the place of Django's own tag in every template, ours, the admin's and crispy's.
 
 A page reverses 30 to 80 URLs (the navigation, the header, one per row of a list), and Django
-reverses each one afresh: about 0.04 ms each on the benchmark machine, some 6 % of a rendered
-page (bench/README.md). The same view name and arguments always reverse to the same path for a
-given URLconf and script prefix, so the tag keeps the last REMEMBERED paths it reversed, keyed
-by all four, and by the current app that namespaced URLs depend on. The tag parses and renders
-exactly as Django's does (it is Django's URLNode, with only the reverse call changed), so
-`{% url ... as name %}` and NoReverseMatch behave as before; a failed reverse is not remembered.
+reverses each one afresh: about 0.04 ms each on the benchmark machine, 7-10 % of a page's CPU
+(bench/README.md). The same view name and arguments always reverse to the same path for a given
+URLconf, script prefix and language, so the tag keeps the last REMEMBERED paths it reversed,
+keyed by all of those and by the current app that namespaced URLs depend on. The tag parses and
+renders exactly as Django's does (it is Django's URLNode, with only the reverse call changed),
+so `{% url ... as name %}` and NoReverseMatch behave as before; a failed reverse is not
+remembered.
 
 What would make a remembered path wrong is a change of URLconf in a running process. Changing
 ROOT_URLCONF (tests do) forgets everything, as Django's own resolver caches do.
@@ -22,6 +23,7 @@ from django.template.defaulttags import URLNode, url
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -32,8 +34,9 @@ PLAIN = {int, str, SafeString}
 
 
 @lru_cache(maxsize=REMEMBERED)
-def _remembered(view_name, args, kwargs, current_app, _script_prefix, _urlconf) -> str:
-    # The last two arguments are only part of the key: reverse() reads both itself.
+def _remembered(view_name, args, kwargs, current_app, _script_prefix, _urlconf, _language) -> str:
+    # The last three arguments are only part of the key: reverse() reads them itself (the
+    # language, should URLs ever be translated with i18n_patterns).
     return reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
 
 
@@ -52,6 +55,7 @@ def remembered_reverse(view_name, args, kwargs, current_app) -> str:
         current_app,
         get_script_prefix(),
         get_urlconf() or settings.ROOT_URLCONF,
+        get_language(),
     )
 
 

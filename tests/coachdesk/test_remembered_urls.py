@@ -5,6 +5,7 @@ import pytest
 from django.template import engines
 from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils import translation
 
 from coachdesk.templatetags import remembered_urls
 from coachdesk.templatetags.remembered_urls import RememberedURLNode
@@ -120,4 +121,14 @@ def test_the_current_app_is_part_of_the_memory(rf: RequestFactory):
     assert with_app == reverse("admin:index", current_app="admin")
     assert remembered_urls._remembered.cache_info().currsize == 1
     render(source)
+    assert remembered_urls._remembered.cache_info().currsize == 2
+
+
+def test_the_language_is_part_of_the_memory():
+    """Translated URLs (i18n_patterns) would differ by language: each is remembered apart."""
+    source = "{% url 'home' %}"
+    with translation.override("en"):
+        render(source)
+    with translation.override("fr"):
+        render(source)
     assert remembered_urls._remembered.cache_info().currsize == 2
