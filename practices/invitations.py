@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.timezone import now
@@ -212,8 +213,10 @@ def practice_invitation_accept(
         # The other login committed between the check above and create_user's full_clean,
         # whose uniqueness checks then see it first: the email field's, or the case-blind
         # constraint's (user_email_ci_unique), reported as a non-field error. Either way the
-        # address is taken now, as that constraint reads it.
-        if User.objects.filter(email__iexact=invitation.email).exists():
+        # address is taken now, as that constraint reads it: LOWER(email), compared with the
+        # normalized address (not __iexact, whose UPPER() folds "ı" into "I": normalize_email).
+        taken = User.objects.alias(email_lower=Lower("email"))
+        if taken.filter(email_lower=normalize_email(invitation.email)).exists():
             raise ValidationError(ACCOUNT_EXISTS_MESSAGE, code="account_exists") from error
         raise
     membership = Membership(practice=invitation.practice, user=user, role=invitation.role)

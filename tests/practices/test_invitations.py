@@ -585,3 +585,26 @@ def test_a_login_made_between_the_check_and_the_insert_is_the_same_clear_refusal
 
     assert refused.value.code == "account_exists"
     assert Membership.objects.filter(user__email="y@ex.com").count() == 0
+
+
+@pytest.mark.django_db
+def test_after_a_refused_insert_only_the_same_address_counts_as_taken(monkeypatch):
+    """The refusal after a failed insert reads the address as the case-blind constraint does
+    (LOWER, against the normalized spelling), not with __iexact, whose UPPER() makes "yı@…" the
+    same as "yi@…" on PostgreSQL: another reason for the failure is reported as it is."""
+    found = invitation_from_token(
+        invitation_token(PracticeInvitationFactory(practice=PracticeFactory(), email="yi@ex.com"))
+    )
+    ClientUserFactory(email="yı@ex.com")
+
+    def refuse(**fields):
+        raise ValidationError({"name": "Not this name."})
+
+    monkeypatch.setattr(User.objects, "create_user", refuse)
+
+    with pytest.raises(ValidationError) as refused:
+        practice_invitation_accept(
+            invitation=found, name="Y", password=NEW_PASSWORD, timezone="UTC"
+        )
+
+    assert refused.value.message_dict == {"name": ["Not this name."]}
