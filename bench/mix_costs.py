@@ -33,10 +33,8 @@ from bench import mixed  # noqa: E402
 from bench.pages import (  # noqa: E402
     DEFAULT_DATABASE_URL,
     HOST,
-    ensure_database,
-    ensure_scale_data,
+    prepare,
     publish,
-    setup_django,
 )
 
 # The test client checks no CSRF token; the request builder writes one into each save's form.
@@ -96,9 +94,7 @@ def kind_of(session, request) -> str:
 
 def main():
     args = parse_args()
-    ensure_database(args.database_url)
-    setup_django(args)
-    ensure_scale_data()
+    prepare(args)
     from interviews.checklist import CHECKLIST_KEYS
 
     browsers, sessions = browsers_and_sessions()

@@ -58,14 +58,12 @@ if str(ROOT) not in sys.path:
 from bench.pages import (  # noqa: E402
     Page,
     add_server_arguments,
-    ensure_database,
-    ensure_scale_data,
     ensure_wrk,
     log_in,
+    prepare,
     publish,
     request,
     run_wrk,
-    setup_django,
     start_server,
     wait_until_idle,
 )
@@ -640,9 +638,7 @@ def table(runs: list[Run], args, load_before: float, counts: dict[str, int]) -> 
 def main():
     args = parse_args()
     wrk = ensure_wrk()
-    ensure_database(args.database_url)
-    setup_django(args)
-    ensure_scale_data()
+    prepare(args)
     from interviews.checklist import CHECKLIST_KEYS
 
     load_before = os.getloadavg()[0]

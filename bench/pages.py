@@ -195,6 +195,14 @@ def ensure_scale_data() -> None:
     call_command("seed_scale", "--reset")
 
 
+def prepare(args) -> None:
+    """The database (created if missing), Django set up for it, and the full scale data (seeded
+    if missing): what every benchmark here starts with."""
+    ensure_database(args.database_url)
+    setup_django(args)
+    ensure_scale_data()
+
+
 def pages_to_load() -> list[Page]:
     """The pages, with a client and an interview of the coach we log in as: a client with the
     most interviews, and a completed interview of theirs with a debrief (the fullest prep page)."""
@@ -420,9 +428,7 @@ def table(pages: list[Page], args, load_before: float) -> str:
 def main():
     args = parse_args()
     wrk = ensure_wrk()
-    ensure_database(args.database_url)
-    setup_django(args)
-    ensure_scale_data()
+    prepare(args)
     pages = pages_to_load()
     if args.pages:
         wanted = [word.strip().lower() for word in args.pages.split(",") if word.strip()]

@@ -36,10 +36,8 @@ from bench.pages import (  # noqa: E402
     DEFAULT_DATABASE_URL,
     DEFAULT_REDIS_URL,
     HOST,
-    ensure_database,
-    ensure_scale_data,
+    prepare,
     publish,
-    setup_django,
 )
 
 COACH_EMAIL = "scale-coach-1@example.com"
@@ -203,11 +201,9 @@ def table(pages: list[Page], repeat: int, summary_caches: bool) -> str:
 
 def main():
     args = parse_args()
-    ensure_database(args.database_url)
     if not args.summary_caches:
         os.environ["HOME_SUMMARY_SECONDS"] = os.environ["PRACTICE_FIGURES_SECONDS"] = "0"
-    setup_django(args)
-    ensure_scale_data()
+    prepare(args)
     pages = main_pages()
     if args.pages:
         wanted = [word.strip().lower() for word in args.pages.split(",") if word.strip()]
