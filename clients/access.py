@@ -230,13 +230,12 @@ def audience_of_clients(client_ids) -> list[int]:
     viewers of the coach's practice, and the client's own login. Not the practice's other
     coaches, nor its other clients. For writes that know which clients they changed: a
     one-client write in a request (coachdesk/page_writes.py), the sweep, a logged email."""
-    clients = Client.objects.filter(pk__in=client_ids)
-    coach_ids = clients.values("coach_id")
+    rows = list(Client.objects.filter(pk__in=client_ids).values_list("coach_id", "user_id"))
+    coach_ids = {coach_id for coach_id, _user_id in rows}
     readers = Membership.objects.filter(
         practice_id__in=Membership.objects.filter(user_id__in=coach_ids).values("practice_id"),
         role__in=[Membership.Role.ADMIN, Membership.Role.VIEWER],
     ).values_list("user_id", flat=True)
-    rows = clients.values_list("coach_id", "user_id")
     shared = ClientShare.objects.filter(client_id__in=client_ids).values_list("coach_id", flat=True)
     people = {pk for row in rows for pk in row if pk is not None}
     return sorted(people | set(readers) | set(shared))
